@@ -1,0 +1,48 @@
+package dev.procpool.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import dev.procpool.process.ProcessLimits;
+import dev.procpool.process.ProcessManager;
+import dev.procpool.process.WorkerLauncher;
+import dev.procpool.process.WorkerSettings;
+import dev.procpool.task.TaskCatalog;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Creates the framework-free engine from {@code procpool.*} properties; Spring stays at this edge. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ProcpoolProperties.class)
+class EngineConfiguration {
+
+    @Bean
+    TaskCatalog taskCatalog(ProcpoolProperties properties) {
+        return TaskCatalog.load(properties.tasks().pluginsDir());
+    }
+
+    @Bean(destroyMethod = "close")
+    WorkerLauncher workerLauncher(ProcpoolProperties properties, TaskCatalog catalog) {
+        return new WorkerLauncher(workerSettings(properties.worker()), catalog.pluginJars());
+    }
+
+    @Bean(destroyMethod = "close")
+    ProcessManager processManager(ProcpoolProperties properties, TaskCatalog catalog, WorkerLauncher launcher) {
+        var p = properties.processes();
+        return new ProcessManager(catalog, launcher, new ProcessLimits(p.maxLive(), p.maxRetained(), p.terminateGrace()),
+                Clock.systemUTC());
+    }
+
+    static WorkerSettings workerSettings(ProcpoolProperties.Worker w) {
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path java = w.java().isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java") : Path.of(w.java());
+        long cap = w.outputCap().toBytes();
+        if (cap > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("procpool.worker.output-cap must be below 2 GB");
+        }
+        return new WorkerSettings(java, w.jvmOptions(), w.maxHeap(), ProcpoolProperties.orTemp(w.socketDir(), null),
+                ProcpoolProperties.orTemp(w.cacheDir(), "procpool-" + user), w.aotCache(), w.spares(), w.startTimeout(),
+                w.heartbeatInterval(), w.heartbeatTimeout(), (int) cap);
+    }
+}

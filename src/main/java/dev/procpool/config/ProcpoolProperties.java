@@ -1,0 +1,86 @@
+package dev.procpool.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything under {@code procpool.*}.
+ *
+ * @param worker    how worker JVMs are launched and watched
+ * @param processes caps on the process table
+ * @param tasks     where task plugins come from
+ * @param api       limits of the REST API
+ */
+@ConfigurationProperties("procpool")
+public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Processes processes,
+                                 @DefaultValue Tasks tasks, @DefaultValue Api api) {
+
+    /**
+     * Worker JVMs.
+     *
+     * @param java              the java executable for workers; empty means the manager's own
+     * @param jvmOptions        extra JVM options for every worker, after procpool's own (so they win)
+     * @param maxHeap           each worker's maximum heap (-Xmx), e.g. 256m or 2g
+     * @param socketDir         parent directory of the manager's private (0700) socket directory; empty means the temp dir
+     * @param cacheDir          private directory for the worker class path and AOT cache; empty means a per-user folder in the temp dir
+     * @param aotCache          train the JDK's AOT cache for workers on first start and use it, for faster worker start-up
+     * @param spares            warm workers kept started and connected, ready for the next process (0 to 64)
+     * @param startTimeout      how long a new worker may take to start and connect back
+     * @param heartbeatInterval how often the manager pings each worker
+     * @param heartbeatTimeout  silence after which a worker is killed, and after which a worker gives up its manager
+     * @param outputCap         captured output kept per process; older bytes are dropped and counted
+     */
+    public record Worker(@DefaultValue("") String java,
+                         @DefaultValue("-XX:+UseSerialGC") List<String> jvmOptions,
+                         @DefaultValue("256m") String maxHeap,
+                         @DefaultValue("") String socketDir,
+                         @DefaultValue("") String cacheDir,
+                         @DefaultValue("true") boolean aotCache,
+                         @DefaultValue("1") int spares,
+                         @DefaultValue("20s") Duration startTimeout,
+                         @DefaultValue("2s") Duration heartbeatInterval,
+                         @DefaultValue("30s") Duration heartbeatTimeout,
+                         @DefaultValue("1MB") DataSize outputCap) {
+    }
+
+    /**
+     * The process table.
+     *
+     * @param maxLive        processes running at once; one more start is refused with 429
+     * @param maxRetained    process records kept; past it the oldest exited one is forgotten, and with none exited a create is refused with 429
+     * @param terminateGrace how long a terminated process may take to exit before it is killed
+     */
+    public record Processes(@DefaultValue("64") int maxLive,
+                            @DefaultValue("1000") int maxRetained,
+                            @DefaultValue("5s") Duration terminateGrace) {
+    }
+
+    /**
+     * Task plugins.
+     *
+     * @param pluginsDir directory whose *.jar files add task targets, read at start-up
+     */
+    public record Tasks(@DefaultValue("plugins") Path pluginsDir) {
+    }
+
+    /**
+     * The REST API.
+     *
+     * @param maxWait the longest any request waits (join, long polls); a larger or absent timeout is cut to it
+     */
+    public record Api(@DefaultValue("300s") Duration maxWait) {
+    }
+
+    static Path orTemp(String dir, String child) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir);
+        }
+        return child == null ? tmp : tmp.resolve(child);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.procpool.ipc;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Messages the manager sends to a worker. Wire form: see {@link FrameCodec}; the
+ * JSON object carries its kind in the member {@code "t"}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Command.RunTask.class, name = "RunTask"),
+        @JsonSubTypes.Type(value = Command.Ping.class, name = "Ping"),
+        @JsonSubTypes.Type(value = Command.Shutdown.class, name = "Shutdown")
+})
+public sealed interface Command {
+
+    /**
+     * Run the task method named {@code target} in {@code className}. {@code args} is a JSON
+     * array and {@code kwargs} a JSON object, forwarded
+     * as the client sent them. With {@code exitWhenDone} the worker ends its JVM afterwards
+     * with exit code 0 (returned) or 1 (raised), as a {@code multiprocessing.Process} does.
+     */
+    record RunTask(long taskId, String className, String target, JsonNode args, JsonNode kwargs,
+                   boolean exitWhenDone) implements Command {
+        public RunTask {
+            args = args == null || args.isNull() ? null : args;
+            kwargs = kwargs == null || kwargs.isNull() ? null : kwargs;
+        }
+    }
+
+    /** Heartbeat; the worker answers {@link Event.Pong} with the same sequence number. */
+    record Ping(long seq) implements Command {
+    }
+
+    /** Ask the worker to exit with code 0 as soon as it can. */
+    record Shutdown() implements Command {
+    }
+}

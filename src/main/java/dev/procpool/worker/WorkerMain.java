@@ -1,0 +1,218 @@
+package dev.procpool.worker;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.procpool.ipc.Command;
+import dev.procpool.ipc.Event;
+import dev.procpool.ipc.FrameChannel;
+import dev.procpool.ipc.FrameCodec;
+import dev.procpool.ipc.RemoteError;
+import dev.procpool.task.TaskContext;
+import dev.procpool.task.TaskJson;
+import dev.procpool.task.TaskMethod;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The worker JVM: connects back to the manager's socket, shakes hands with its secret,
+ * then runs the tasks it is sent, one at a time, on one task thread. It halts itself when
+ * the manager's socket closes or falls silent, so a worker never outlives its manager.
+ *
+ * <p>Environment: {@code PROCPOOL_SOCKET} (socket path), {@code PROCPOOL_WORKER_ID},
+ * {@code PROCPOOL_SECRET}, {@code PROCPOOL_HEARTBEAT_TIMEOUT_MS} (optional, default 30000).
+ */
+public final class WorkerMain {
+
+    /** Exit code when the manager went away or broke the protocol. */
+    static final int EXIT_MANAGER_GONE = 70;
+    /** Exit code when the environment does not say where the manager is. */
+    static final int EXIT_USAGE = 64;
+
+    private final FrameChannel channel;
+    private final long heartbeatTimeoutMillis;
+    private final LinkedBlockingQueue<Command.RunTask> tasks = new LinkedBlockingQueue<>();
+    private final Map<String, TaskMethod> methods = new ConcurrentHashMap<>();
+    private volatile long lastHeardNanos = System.nanoTime();
+
+    private WorkerMain(FrameChannel channel, long heartbeatTimeoutMillis) {
+        this.channel = channel;
+        this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
+    }
+
+    public static void main(String[] args) {
+        String socket = System.getenv("PROCPOOL_SOCKET");
+        String workerId = System.getenv("PROCPOOL_WORKER_ID");
+        String secret = System.getenv("PROCPOOL_SECRET");
+        if (socket == null || workerId == null || secret == null) {
+            System.err.println("WorkerMain is started by the procpool manager; PROCPOOL_SOCKET, PROCPOOL_WORKER_ID "
+                    + "and PROCPOOL_SECRET must be set");
+            System.exit(EXIT_USAGE);
+        }
+        long heartbeatTimeout = parseLong(System.getenv("PROCPOOL_HEARTBEAT_TIMEOUT_MS"), 30_000);
+        FrameChannel channel;
+        try {
+            SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX);
+            s.connect(UnixDomainSocketAddress.of(socket));
+            channel = new FrameChannel(s, new FrameCodec());
+            channel.send(new Event.Hello(workerId, secret, ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            System.err.println("procpool worker " + workerId + " cannot reach the manager at " + socket + ": " + e);
+            Runtime.getRuntime().halt(EXIT_MANAGER_GONE);
+            return;
+        }
+        new WorkerMain(channel, heartbeatTimeout).run();
+    }
+
+    private static long parseLong(String text, long fallback) {
+        try {
+            return text == null ? fallback : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private void run() {
+        Thread.ofPlatform().daemon().name("procpool-task").start(this::taskLoop);
+        Thread.ofPlatform().daemon().name("procpool-watchdog").start(this::watchdog);
+        while (true) {
+            Command command;
+            try {
+                command = channel.readCommand();
+            } catch (EOFException e) {
+                halt(EXIT_MANAGER_GONE);
+                return;
+            } catch (IOException e) {
+                System.err.println("procpool worker: connection to the manager failed: " + e.getMessage());
+                halt(EXIT_MANAGER_GONE);
+                return;
+            }
+            lastHeardNanos = System.nanoTime();
+            switch (command) {
+                case Command.RunTask run -> tasks.add(run);
+                case Command.Ping ping -> send(new Event.Pong(ping.seq()));
+                case Command.Shutdown shutdown -> {
+                    System.out.flush();
+                    System.exit(0); // an orderly exit, so a training run writes its AOT cache
+                }
+            }
+        }
+    }
+
+    private void watchdog() {
+        while (true) {
+            try {
+                Thread.sleep(Math.max(50, Math.min(1000, heartbeatTimeoutMillis / 4)));
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (System.nanoTime() - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(heartbeatTimeoutMillis)) {
+                System.err.println("procpool worker: no word from the manager for " + heartbeatTimeoutMillis + " ms; exiting");
+                halt(EXIT_MANAGER_GONE);
+            }
+        }
+    }
+
+    private void taskLoop() {
+        while (true) {
+            Command.RunTask run;
+            try {
+                run = tasks.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            boolean ok = runTask(run);
+            if (run.exitWhenDone()) {
+                exit(ok ? 0 : 1);
+            }
+        }
+    }
+
+    private boolean runTask(Command.RunTask run) {
+        TaskMethod method = null;
+        try {
+            method = methods.computeIfAbsent(run.className() + '#' + run.target(), k -> load(run));
+            send(new Event.TaskStarted(run.taskId()));
+            Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()));
+            Object value = method.invoke(arguments);
+            JsonNode result = TaskJson.MAPPER.valueToTree(value);
+            send(new Event.TaskDone(run.taskId(), result));
+            return true;
+        } catch (Throwable t) {
+            RemoteError error = Traces.remoteError(t, method == null ? null : method.method());
+            System.err.print(error.trace());
+            System.err.flush();
+            send(new Event.TaskFailed(run.taskId(), error));
+            return false;
+        }
+    }
+
+    private static TaskMethod load(Command.RunTask run) {
+        try {
+            return TaskMethod.find(Class.forName(run.className()), run.target());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("task class " + run.className() + " is not on the worker's class path", e);
+        }
+    }
+
+    private void send(Event event) {
+        try {
+            channel.send(event);
+        } catch (IOException e) {
+            halt(EXIT_MANAGER_GONE);
+        }
+    }
+
+    private void exit(int code) {
+        System.out.flush();
+        System.err.flush();
+        send(new Event.Exiting(code));
+        halt(code);
+    }
+
+    private static void halt(int code) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+
+    private final class Context implements TaskContext {
+        private final long taskId;
+
+        Context(long taskId) {
+            this.taskId = taskId;
+        }
+
+        @Override
+        public PrintStream out() {
+            return System.out;
+        }
+
+        @Override
+        public PrintStream err() {
+            return System.err;
+        }
+
+        @Override
+        public void progress(long done, long total) {
+            send(new Event.TaskProgress(taskId, done, total));
+        }
+
+        @Override
+        public long pid() {
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public void exit(int code) {
+            WorkerMain.this.exit(code);
+        }
+    }
+}

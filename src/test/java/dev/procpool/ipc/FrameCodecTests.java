@@ -1,0 +1,89 @@
+package dev.procpool.ipc;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FrameCodecTests {
+
+    private final FrameCodec codec = new FrameCodec();
+    private final JsonNodeFactory json = JsonNodeFactory.instance;
+
+    @Test
+    void everyCommandSurvivesARoundTripThroughAFrame() throws IOException {
+        List<Command> commands = List.of(
+                new Command.RunTask(7, "a.B", "square", json.arrayNode().add(3).add("x"), json.objectNode().put("k", 1.5), true),
+                new Command.RunTask(8, "a.B", "echo", null, null, false),
+                new Command.Ping(42),
+                new Command.Shutdown());
+        var out = new ByteArrayOutputStream();
+        for (Command c : commands) {
+            FrameCodec.writeFrame(out, codec.encode(c));
+        }
+        var in = new ByteArrayInputStream(out.toByteArray());
+        for (Command c : commands) {
+            assertThat(codec.decodeCommand(FrameCodec.readFrame(in))).isEqualTo(c);
+        }
+        assertThatThrownBy(() -> FrameCodec.readFrame(in)).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void everyEventSurvivesARoundTripThroughAFrame() throws IOException {
+        List<Event> events = List.of(
+                new Event.Hello("w1", "s3cret", 4711),
+                new Event.Pong(42),
+                new Event.TaskStarted(1),
+                new Event.TaskProgress(1, 40, 100),
+                new Event.TaskDone(1, json.objectNode().put("value", "ü ✓")),
+                new Event.TaskFailed(2, new RemoteError("java.lang.RuntimeException", "boom", "trace\n\tat x")),
+                new Event.Exiting(3));
+        var out = new ByteArrayOutputStream();
+        for (Event e : events) {
+            FrameCodec.writeFrame(out, codec.encode(e));
+        }
+        var in = new ByteArrayInputStream(out.toByteArray());
+        for (Event e : events) {
+            Event decoded = codec.decodeEvent(FrameCodec.readFrame(in));
+            assertThat(decoded).isEqualTo(e);
+        }
+    }
+
+    @Test
+    void aFrameIsAFourByteBigEndianLengthThenJsonNamingTheRecord() throws IOException {
+        var out = new ByteArrayOutputStream();
+        FrameCodec.writeFrame(out, codec.encode(new Command.Ping(5)));
+        byte[] bytes = out.toByteArray();
+        String payload = new String(bytes, 4, bytes.length - 4, StandardCharsets.UTF_8);
+        assertThat(((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff))
+                .isEqualTo(bytes.length - 4);
+        assertThat(payload).contains("\"t\":\"Ping\"").contains("\"seq\":5");
+        assertThat(new Event.Hello("w", "secret", 1).toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void aLengthBeyondTheLimitIsRefusedBeforeAnythingIsAllocated() {
+        byte[] huge = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        assertThatThrownBy(() -> FrameCodec.readFrame(new ByteArrayInputStream(huge))).isInstanceOf(ProtocolException.class);
+        byte[] negative = {(byte) 0xff, 0, 0, 0};
+        assertThatThrownBy(() -> FrameCodec.readFrame(new ByteArrayInputStream(negative))).isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
+    void aMalformedOrUnknownMessageIsAProtocolError() {
+        assertThatThrownBy(() -> codec.decodeCommand("{\"t\":\"Nope\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> codec.decodeEvent("not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> codec.decodeCommand("{\"t\":\"Ping\",\"seq\":1,\"extra\":2}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProtocolException.class);
+    }
+}
