@@ -41,6 +41,7 @@ public final class WorkerMain {
     private final LinkedBlockingQueue<Command.RunTask> tasks = new LinkedBlockingQueue<>();
     private final Map<String, TaskMethod> methods = new ConcurrentHashMap<>();
     private volatile long lastHeardNanos = System.nanoTime();
+    private volatile boolean ending;
 
     private WorkerMain(FrameChannel channel, long heartbeatTimeoutMillis) {
         this.channel = channel;
@@ -57,11 +58,13 @@ public final class WorkerMain {
             System.exit(EXIT_USAGE);
         }
         long heartbeatTimeout = parseLong(System.getenv("PROCPOOL_HEARTBEAT_TIMEOUT_MS"), 30_000);
+        var codec = new FrameCodec();
+        Warmup.run(codec);
         FrameChannel channel;
         try {
             SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX);
             s.connect(UnixDomainSocketAddress.of(socket));
-            channel = new FrameChannel(s, new FrameCodec());
+            channel = new FrameChannel(s, codec);
             channel.send(new Event.Hello(workerId, secret, ProcessHandle.current().pid()));
         } catch (IOException e) {
             System.err.println("procpool worker " + workerId + " cannot reach the manager at " + socket + ": " + e);
@@ -86,11 +89,13 @@ public final class WorkerMain {
             Command command;
             try {
                 command = channel.readCommand();
-            } catch (EOFException e) {
-                halt(EXIT_MANAGER_GONE);
-                return;
             } catch (IOException e) {
-                System.err.println("procpool worker: connection to the manager failed: " + e.getMessage());
+                if (ending) {
+                    awaitHalt();
+                }
+                if (!(e instanceof EOFException)) {
+                    System.err.println("procpool worker: connection to the manager failed: " + e.getMessage());
+                }
                 halt(EXIT_MANAGER_GONE);
                 return;
             }
@@ -99,7 +104,9 @@ public final class WorkerMain {
                 case Command.RunTask run -> tasks.add(run);
                 case Command.Ping ping -> send(new Event.Pong(ping.seq()));
                 case Command.Shutdown shutdown -> {
+                    ending = true;
                     System.out.flush();
+                    channel.close();
                     System.exit(0); // an orderly exit, so a training run writes its AOT cache
                 }
             }
@@ -177,10 +184,27 @@ public final class WorkerMain {
         halt(code);
     }
 
-    private static void halt(int code) {
+    /**
+     * Ends the JVM now. The connection is closed first: HotSpot's exit waits up to 300 ms for
+     * threads blocked in native code, such as the reader in a socket read, to come out of it.
+     */
+    private void halt(int code) {
+        ending = true;
         System.out.flush();
         System.err.flush();
+        channel.close();
         Runtime.getRuntime().halt(code);
+    }
+
+    /** The reader, woken by the close in {@link #halt}, waits here for the halt to take the JVM down. */
+    private static void awaitHalt() {
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException ignored) {
+                // keep waiting: the JVM is halting
+            }
+        }
     }
 
     private final class Context implements TaskContext {
