@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * then POST join until {@code exited}. Processes run one after another, as Python's
  * {@code Process(target=...).start(); join()} does in ../shared/bench (section 1).
  *
- * <p>Usage: {@code java bench/ProcessStartupBench.java http://localhost:8080 [n] [label]};
+ * <p>Usage: {@code java bench/ProcessStartupBench.java http://localhost:8080 [n] [label] [gap-ms]};
+ * {@code gap-ms} (default 20) is the pause between one process's exit and the next create;
  * prints one line: label, p50/p99 of POST→running and of create→exited, in milliseconds.
  */
 public class ProcessStartupBench {
@@ -27,6 +28,7 @@ public class ProcessStartupBench {
         String base = args.length > 0 ? args[0] : "http://localhost:8080";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         String label = args.length > 2 ? args[2] : "procpool";
+        long gapMillis = args.length > 3 ? Long.parseLong(args[3]) : 20;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (int i = 0; i < 5; i++) {
             once(http, base, i);
@@ -37,7 +39,7 @@ public class ProcessStartupBench {
             double[] t = once(http, base, i);
             running.add(t[0]);
             exited.add(t[1]);
-            Thread.sleep(20);
+            Thread.sleep(gapMillis);
         }
         System.out.printf(Locale.ROOT, "%-40s n=%d  POST->running p50 %7.1f ms  p99 %7.1f ms   create->exited p50 %7.1f ms  p99 %7.1f ms%n",
                 label, n, pct(running, 50), pct(running, 99), pct(exited, 50), pct(exited, 99));

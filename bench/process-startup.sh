@@ -14,8 +14,8 @@ PORT=18080
 CACHE=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$CACHE"' EXIT
 
-run() {  # label, then service options
-  local label=$1; shift
+run() {  # label, pause between processes (ms), then service options
+  local label=$1 gap=$2; shift 2
   "$JAVA" -jar "$JAR" --server.port=$PORT --procpool.worker.cache-dir="$CACHE" --logging.level.root=WARN "$@" > /tmp/procpool-bench.log 2>&1 &
   local pid=$!
   for _ in $(seq 1 120); do
@@ -27,15 +27,16 @@ run() {  # label, then service options
     if [[ "$*" == *aot-cache=false* ]] || grep -q '"aotCache":true' /tmp/procpool-health.json; then break; fi; sleep 0.5
   done
   sleep 2
-  "$JAVA" bench/ProcessStartupBench.java http://localhost:$PORT "$N" "$label"
+  "$JAVA" bench/ProcessStartupBench.java http://localhost:$PORT "$N" "$label" "$gap"
   kill $pid; wait $pid 2>/dev/null || true
 }
 
-echo "== procpool (echo, $N sequential processes, through HTTP) =="
-run "no AOT cache, no spare"        --procpool.worker.aot-cache=false --procpool.worker.spares=0
-run "AOT cache, no spare"           --procpool.worker.aot-cache=true  --procpool.worker.spares=0
-run "AOT cache, 1 spare (default)"  --procpool.worker.aot-cache=true  --procpool.worker.spares=1
-run "AOT cache, 2 spares"           --procpool.worker.aot-cache=true  --procpool.worker.spares=2
+echo "== procpool (echo, $N sequential processes, through HTTP; 'back to back' = 20 ms between one exit and the next create) =="
+run "no AOT cache, no spare"              20 --procpool.worker.aot-cache=false --procpool.worker.spares=0
+run "AOT cache, no spare"                 20 --procpool.worker.aot-cache=true  --procpool.worker.spares=0
+run "AOT, 1 spare (default), back to back" 20 --procpool.worker.aot-cache=true  --procpool.worker.spares=1
+run "AOT, 2 spares, back to back"         20 --procpool.worker.aot-cache=true  --procpool.worker.spares=2
+run "AOT, 1 spare (default), 0.5 s apart" 500 --procpool.worker.aot-cache=true --procpool.worker.spares=1
 
 echo
 echo "== Python multiprocessing (../shared/bench/python_mp_baseline.py --only 1) =="

@@ -1,6 +1,5 @@
 package dev.procpool.process;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import java.util.function.Consumer;
 import dev.procpool.ipc.Command;
 import dev.procpool.ipc.Event;
 import dev.procpool.ipc.FrameChannel;
+import dev.procpool.ipc.ProtocolException;
 
 /**
  * The manager's side of one worker JVM: its operating-system process, its connection, its
@@ -133,14 +133,12 @@ public final class Worker {
                     LOG.log(System.Logger.Level.ERROR, "handling " + event + " from worker " + id + " failed", e);
                 }
             }
-        } catch (EOFException e) {
-            // the worker closed its end: it is exiting
+        } catch (ProtocolException e) {
+            LOG.log(System.Logger.Level.WARNING, "Worker(id={0}, pid={1}) broke the protocol: {2}; killing it",
+                    id, pid(), e.getMessage());
+            kill();
         } catch (IOException e) {
-            if (process.isAlive()) {
-                LOG.log(System.Logger.Level.WARNING, "Worker(id={0}, pid={1}) broke the protocol: {2}; killing it",
-                        id, pid(), e.getMessage());
-                kill();
-            }
+            // end of stream, or a reset because the exiting worker left a ping unread: what it sent was read first
         } finally {
             c.close();
             eventsDone.complete(null);

@@ -5,17 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +48,8 @@ public final class WorkerLauncher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerLauncher.class.getName());
     private static final String MAIN_CLASS = "dev.procpool.worker.WorkerMain";
     /** Variables that make the JVM print a notice, which would end up in a process's output. */
+    /** AOT caches of other class paths or JDKs kept in the cache directory. */
+    private static final int KEPT_AOT_CACHES = 2;
     private static final Set<String> DROPPED_ENV = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     /** Whether workers can be launched, for the health endpoint. */
@@ -58,8 +64,7 @@ public final class WorkerLauncher implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Worker> live = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedDeque<Worker> spares = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger sparesStarting = new AtomicInteger();
+    private final ConcurrentLinkedDeque<Spare> spares = new ConcurrentLinkedDeque<>();
     private final ScheduledExecutorService heartbeat;
     private volatile String lastFailure;
     private volatile Instant lastFailureAt;
@@ -75,6 +80,7 @@ public final class WorkerLauncher implements AutoCloseable {
             throw new UncheckedIOException("cannot open the worker socket under " + settings.socketDir(), e);
         }
         this.aotCacheFile = settings.aotCache() ? aotCachePath() : null;
+        pruneAotCaches();
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("procpool-heartbeat").factory());
         long every = settings.heartbeatInterval().toMillis();
         heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
@@ -90,18 +96,47 @@ public final class WorkerLauncher implements AutoCloseable {
         return server.directory();
     }
 
-    /** A connected worker: a warm spare if there is one, else a new JVM. */
+    /**
+     * A connected worker: a warm spare if one is ready; else a spare that is more than half way
+     * through its start-up (waiting for it beats starting a JVM that would compete with it for the
+     * cores); else a new JVM, leaving the younger spare for the next caller.
+     */
     public Worker acquire() {
-        Worker w;
-        while ((w = spares.pollFirst()) != null) {
-            if (w.isAlive()) {
-                replenish();
-                return w;
+        Spare spare;
+        while ((spare = takeSpare()) != null) {
+            try {
+                Worker w = spare.worker().join();
+                if (w.isAlive()) {
+                    replenish();
+                    return w;
+                }
+            } catch (CompletionException | CancellationException e) {
+                break; // that launch failed; try once more below, which reports the cause
             }
         }
-        w = launch();
+        Worker w = launch();
         replenish();
         return w;
+    }
+
+    /** A spare worker, ready or starting since {@code startedNanos}. */
+    private record Spare(long startedNanos, CompletableFuture<Worker> worker) {
+    }
+
+    private Spare takeSpare() {
+        for (Spare s : spares) {
+            if (s.worker().isDone() && spares.remove(s)) {
+                return s;
+            }
+        }
+        Duration typical = lastStartup;
+        for (Spare s : spares) {
+            long elapsed = System.nanoTime() - s.startedNanos();
+            if (typical != null && elapsed * 2 >= typical.toNanos() && spares.remove(s)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** Starts a new worker JVM and waits until it has connected and shaken hands. */
@@ -212,6 +247,33 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /**
+     * AOT caches are some 25 MB each, one per JDK, command line and class path: keep the newest few
+     * (other services on this machine may still use theirs) and delete the rest.
+     */
+    private void pruneAotCaches() {
+        try (var files = Files.list(settings.cacheDir())) {
+            List<Path> stale = files.filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]{16}\\.aot(\\.part)?"))
+                    .filter(f -> !f.equals(aotCacheFile))
+                    .sorted(Comparator.comparing(WorkerLauncher::modified).reversed())
+                    .skip(KEPT_AOT_CACHES)
+                    .toList();
+            for (Path f : stale) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not prune AOT caches: " + e);
+        }
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
     /** Trains the AOT cache if it is missing, then starts the spares. */
     private void warmUp() {
         if (aotCacheFile != null && !Files.isRegularFile(aotCacheFile)) {
@@ -262,27 +324,23 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
-    /** Starts spares in the background until there are {@code settings.spares()}; gives up after a failure. */
+    /** Starts spares in the background until there are {@code settings.spares()}; stops at a failure. */
     private void replenish() {
-        while (!closed && spares.size() + sparesStarting.get() < settings.spares()) {
-            sparesStarting.incrementAndGet();
+        while (!closed && lastFailure == null && spares.size() < settings.spares()) {
+            var spare = new Spare(System.nanoTime(), new CompletableFuture<>());
+            spares.addLast(spare);
             Thread.ofVirtual().name("procpool-spare").start(() -> {
                 try {
                     Worker w = launch();
                     if (closed) {
                         w.kill();
-                    } else {
-                        spares.addLast(w);
                     }
-                } catch (WorkerLaunchException e) {
-                    // recorded for the health endpoint; the next acquire tries again
-                } finally {
-                    sparesStarting.decrementAndGet();
+                    spare.worker().complete(w);
+                } catch (RuntimeException e) {
+                    spares.remove(spare);
+                    spare.worker().completeExceptionally(e); // recorded for the health endpoint; the next acquire tries again
                 }
             });
-            if (lastFailure != null) {
-                return;
-            }
         }
     }
 
@@ -308,7 +366,8 @@ public final class WorkerLauncher implements AutoCloseable {
         String detail = !javaOk ? settings.javaCommand() + " is not executable"
                 : lastFailure != null ? lastFailure + " (at " + lastFailureAt + ")"
                 : "workers launch";
-        return new Health(javaOk && lastFailure == null, detail, live.size(), spares.size(),
+        return new Health(javaOk && lastFailure == null, detail, live.size(),
+                (int) spares.stream().map(Spare::worker).filter(f -> f.isDone() && !f.isCompletedExceptionally()).count(),
                 aotCacheFile != null && Files.isRegularFile(aotCacheFile), lastStartup);
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.procpool.ipc.Command;
 import dev.procpool.ipc.Event;
@@ -41,7 +42,7 @@ public final class WorkerMain {
     private final LinkedBlockingQueue<Command.RunTask> tasks = new LinkedBlockingQueue<>();
     private final Map<String, TaskMethod> methods = new ConcurrentHashMap<>();
     private volatile long lastHeardNanos = System.nanoTime();
-    private volatile boolean ending;
+    private final AtomicBoolean ending = new AtomicBoolean();
 
     private WorkerMain(FrameChannel channel, long heartbeatTimeoutMillis) {
         this.channel = channel;
@@ -90,7 +91,7 @@ public final class WorkerMain {
             try {
                 command = channel.readCommand();
             } catch (IOException e) {
-                if (ending) {
+                if (ending.get()) {
                     awaitHalt();
                 }
                 if (!(e instanceof EOFException)) {
@@ -104,7 +105,9 @@ public final class WorkerMain {
                 case Command.RunTask run -> tasks.add(run);
                 case Command.Ping ping -> send(new Event.Pong(ping.seq()));
                 case Command.Shutdown shutdown -> {
-                    ending = true;
+                    if (!ending.compareAndSet(false, true)) {
+                        awaitHalt();
+                    }
                     System.out.flush();
                     channel.close();
                     System.exit(0); // an orderly exit, so a training run writes its AOT cache
@@ -173,7 +176,7 @@ public final class WorkerMain {
         try {
             channel.send(event);
         } catch (IOException e) {
-            halt(EXIT_MANAGER_GONE);
+            halt(EXIT_MANAGER_GONE); // or, if another thread is already ending the JVM, wait for that
         }
     }
 
@@ -189,7 +192,9 @@ public final class WorkerMain {
      * threads blocked in native code, such as the reader in a socket read, to come out of it.
      */
     private void halt(int code) {
-        ending = true;
+        if (!ending.compareAndSet(false, true)) {
+            awaitHalt(); // the first caller's exit code stands, e.g. a task's 0 over a late Pong's failure
+        }
         System.out.flush();
         System.err.flush();
         channel.close();

@@ -137,4 +137,18 @@ class ProcessManagerTests {
             assertThat(broken.health().canLaunch()).isFalse();
         }
     }
+
+    @Test
+    void aHeartbeatArrivingAsTheWorkerExitsDoesNotChangeItsExitCode() throws Exception {
+        WorkerSettings d = WorkerSettings.defaults();
+        var busy = new WorkerSettings(d.javaCommand(), d.jvmOptions(), d.maxHeap(), d.socketDir(), d.cacheDir(),
+                d.aotCache(), 1, d.startTimeout(), Duration.ofMillis(1), d.heartbeatTimeout(), d.outputCapBytes());
+        try (var l = new WorkerLauncher(busy, List.of());
+             var pm = new ProcessManager(TaskCatalog.builtins(), l, ProcessLimits.defaults(), Clock.systemUTC())) {
+            for (int i = 0; i < 12; i++) {
+                ProcessSnapshot p = pm.create(spec("echo", "[" + i + "]"), true);
+                assertThat(pm.join(p.id(), Duration.ofSeconds(30)).exitcode()).as("process %d", i).isZero();
+            }
+        }
+    }
 }

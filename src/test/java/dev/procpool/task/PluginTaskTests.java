@@ -42,6 +42,7 @@ class PluginTaskTests {
                 @Task(value = "acme.greet", description = "Greets")
                 public static String greet(String name, int times, TaskContext context) {
                     context.out().println("greeting " + name);
+                    context.progress(times, times);
                     return ("Hello, " + name + "! ").repeat(times).strip();
                 }
 
@@ -106,6 +107,7 @@ class PluginTaskTests {
             ProcessSnapshot g = processes.join(greet.id(), Duration.ofSeconds(30));
             assertThat(g.exitcode()).isZero();
             assertThat(g.result().stringValue()).isEqualTo("Hello, Ada! Hello, Ada!");
+            assertThat(g.progress()).isEqualTo(new ProcessSnapshot.Progress(2, 2));
             OutputBuffer out = processes.output(greet.id());
             assertThat(new String(out.snapshot().bytes(), StandardCharsets.UTF_8)).isEqualTo("greeting Ada\n");
             assertThat(processes.join(sum.id(), Duration.ofSeconds(30)).result().longValue()).isEqualTo(6);
