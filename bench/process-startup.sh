@@ -34,9 +34,9 @@ run() {  # label, pause between processes (ms), then service options
 echo "== procpool (echo, $N sequential processes, through HTTP; 'back to back' = 20 ms between one exit and the next create) =="
 run "no AOT cache, no spare"              20 --procpool.worker.aot-cache=false --procpool.worker.spares=0
 run "AOT cache, no spare"                 20 --procpool.worker.aot-cache=true  --procpool.worker.spares=0
-run "AOT, 1 spare (default), back to back" 20 --procpool.worker.aot-cache=true  --procpool.worker.spares=1
-run "AOT, 2 spares, back to back"         20 --procpool.worker.aot-cache=true  --procpool.worker.spares=2
-run "AOT, 1 spare (default), 0.5 s apart" 500 --procpool.worker.aot-cache=true --procpool.worker.spares=1
+run "AOT, 1 spare, back to back"          20 --procpool.worker.aot-cache=true  --procpool.worker.spares=1
+run "AOT, 2 spares (default), back to back" 20 --procpool.worker.aot-cache=true  --procpool.worker.spares=2
+run "AOT, 2 spares (default), 0.5 s apart" 500 --procpool.worker.aot-cache=true --procpool.worker.spares=2
 
 echo
 echo "== Python multiprocessing (../shared/bench/python_mp_baseline.py --only 1) =="

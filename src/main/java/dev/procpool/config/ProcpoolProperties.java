@@ -41,7 +41,7 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
                          @DefaultValue("") String socketDir,
                          @DefaultValue("") String cacheDir,
                          @DefaultValue("true") boolean aotCache,
-                         @DefaultValue("1") int spares,
+                         @DefaultValue("2") int spares,
                          @DefaultValue("20s") Duration startTimeout,
                          @DefaultValue("2s") Duration heartbeatInterval,
                          @DefaultValue("30s") Duration heartbeatTimeout,

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +51,8 @@ public final class WorkerLauncher implements AutoCloseable {
     /** Variables that make the JVM print a notice, which would end up in a process's output. */
     /** AOT caches of other class paths or JDKs kept in the cache directory. */
     private static final int KEPT_AOT_CACHES = 2;
+    /** How long after a spare was taken its replacement starts, so a burst of requests boots its own JVMs first. */
+    private static final Duration REPLENISH_DELAY = Duration.ofMillis(100);
     private static final Set<String> DROPPED_ENV = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     /** Whether workers can be launched, for the health endpoint. */
@@ -65,6 +68,8 @@ public final class WorkerLauncher implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Worker> live = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Spare> spares = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger foregroundLaunches = new AtomicInteger();
+    private final AtomicBoolean replenishScheduled = new AtomicBoolean();
     private final ScheduledExecutorService heartbeat;
     private volatile String lastFailure;
     private volatile Instant lastFailureAt;
@@ -114,9 +119,13 @@ public final class WorkerLauncher implements AutoCloseable {
                 break; // that launch failed; try once more below, which reports the cause
             }
         }
-        Worker w = launch();
-        replenish();
-        return w;
+        foregroundLaunches.incrementAndGet();
+        try {
+            return launch();
+        } finally {
+            foregroundLaunches.decrementAndGet();
+            replenish();
+        }
     }
 
     /** A spare worker, ready or starting since {@code startedNanos}. */
@@ -279,7 +288,7 @@ public final class WorkerLauncher implements AutoCloseable {
         if (aotCacheFile != null && !Files.isRegularFile(aotCacheFile)) {
             train();
         }
-        replenish();
+        startSpares();
     }
 
     /**
@@ -324,9 +333,31 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
-    /** Starts spares in the background until there are {@code settings.spares()}; stops at a failure. */
+    /**
+     * Tops the spares up, a moment from now: requests come in bursts, and a spare booting while
+     * callers wait for JVMs of their own only slows theirs down, as every JVM start competes for
+     * the same cores. So the top-up waits {@link #REPLENISH_DELAY}, and does nothing while any
+     * caller is waiting for a launch; the last such caller tops up when its worker is ready.
+     */
     private void replenish() {
-        while (!closed && lastFailure == null && spares.size() < settings.spares()) {
+        if (closed || !replenishScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("procpool-replenish").start(() -> {
+            try {
+                Thread.sleep(REPLENISH_DELAY);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                replenishScheduled.set(false);
+            }
+            startSpares();
+        });
+    }
+
+    /** Starts spares in the background until there are {@code settings.spares()}; stops at a failure. */
+    private void startSpares() {
+        while (!closed && lastFailure == null && foregroundLaunches.get() == 0 && spares.size() < settings.spares()) {
             var spare = new Spare(System.nanoTime(), new CompletableFuture<>());
             spares.addLast(spare);
             Thread.ofVirtual().name("procpool-spare").start(() -> {
