@@ -50,9 +50,13 @@ public final class WorkerSocketServer implements AutoCloseable {
         this.handshakeTimeout = handshakeTimeout;
     }
 
-    /** Creates a fresh 0700 directory under {@code parent} and listens on a socket inside it. */
+    /**
+     * Creates a fresh 0700 directory under {@code parent} and listens on a socket inside it,
+     * after removing the directories of earlier managers that were killed before they could.
+     */
     public static WorkerSocketServer open(Path parent, FrameCodec codec, Duration handshakeTimeout) throws IOException {
         Files.createDirectories(parent);
+        removeStale(parent);
         Path dir = Files.createTempDirectory(parent, "procpool-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -60,6 +64,29 @@ public final class WorkerSocketServer implements AutoCloseable {
         WorkerSocketServer s = new WorkerSocketServer(dir, server, codec, handshakeTimeout);
         Thread.ofVirtual().name("procpool-accept").start(s::acceptLoop);
         return s;
+    }
+
+    /** A {@code procpool-*} directory whose socket no one listens on any more belonged to a dead manager. */
+    static void removeStale(Path parent) {
+        try (var dirs = Files.newDirectoryStream(parent, "procpool-*")) {
+            for (Path dir : dirs) {
+                Path socket = dir.resolve("manager.sock");
+                if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !Files.exists(socket)) {
+                    continue;
+                }
+                try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    probe.connect(UnixDomainSocketAddress.of(socket));
+                } catch (java.net.ConnectException refused) {
+                    Files.deleteIfExists(socket);
+                    Files.deleteIfExists(dir);
+                    LOG.log(System.Logger.Level.INFO, "removed {0}, left by a manager that is gone", dir);
+                } catch (IOException ignored) {
+                    // not ours to judge
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "could not look for stale sockets in " + parent + ": " + e);
+        }
     }
 
     public Path socketPath() {

@@ -7,7 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A worker's captured stdout+stderr: a ring of at most {@code capacity} bytes. When it is full
  * the oldest bytes are dropped and counted, so memory stays bounded however much a task prints.
- * Positions are absolute byte offsets since the worker started.
+ * The ring starts small and grows as output comes, so a quiet process costs little.
+ * Positions are absolute byte offsets since the worker started; byte {@code i} is held at
+ * {@code ring[i % ring.length]}.
  */
 public final class OutputBuffer {
 
@@ -18,7 +20,10 @@ public final class OutputBuffer {
         }
     }
 
-    private final byte[] ring;
+    private static final int INITIAL_BYTES = 1024;
+
+    private final int capacity;
+    private byte[] ring;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long total;
@@ -28,12 +33,28 @@ public final class OutputBuffer {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        this.ring = new byte[capacity];
+        this.capacity = capacity;
+        this.ring = new byte[Math.min(capacity, INITIAL_BYTES)];
+    }
+
+    /** Grows the ring (keeping every byte at its offset's new index) so it can hold {@code needed} bytes, up to the capacity. */
+    private void ensureRoom(long needed) {
+        if (needed <= ring.length || ring.length == capacity) {
+            return;
+        }
+        int size = (int) Math.min(capacity, Math.max(needed, 2L * ring.length));
+        byte[] grown = new byte[size];
+        long oldest = Math.max(0, total - ring.length);
+        for (long i = oldest; i < total; i++) {
+            grown[(int) (i % size)] = ring[(int) (i % ring.length)];
+        }
+        ring = grown;
     }
 
     public void append(byte[] bytes, int offset, int length) {
         lock.lock();
         try {
+            ensureRoom(Math.min((long) capacity, Math.min(total, capacity) + (long) length));
             int skip = Math.max(0, length - ring.length);
             total += skip;
             for (int i = offset + skip; i < offset + length; ) {
@@ -84,7 +105,7 @@ public final class OutputBuffer {
     public long dropped() {
         lock.lock();
         try {
-            return Math.max(0, total - ring.length);
+            return Math.max(0, total - capacity);
         } finally {
             lock.unlock();
         }

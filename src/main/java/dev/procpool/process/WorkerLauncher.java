@@ -27,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,8 +50,6 @@ public final class WorkerLauncher implements AutoCloseable {
     /** Variables that make the JVM print a notice, which would end up in a process's output. */
     /** AOT caches of other class paths or JDKs kept in the cache directory. */
     private static final int KEPT_AOT_CACHES = 2;
-    /** How long after a spare was taken its replacement starts, so a burst of requests boots its own JVMs first. */
-    private static final Duration REPLENISH_DELAY = Duration.ofMillis(100);
     private static final Set<String> DROPPED_ENV = Set.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     /** Whether workers can be launched, for the health endpoint. */
@@ -69,7 +66,6 @@ public final class WorkerLauncher implements AutoCloseable {
     private final Map<String, Worker> live = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Spare> spares = new ConcurrentLinkedDeque<>();
     private final AtomicInteger foregroundLaunches = new AtomicInteger();
-    private final AtomicBoolean replenishScheduled = new AtomicBoolean();
     private final ScheduledExecutorService heartbeat;
     private volatile String lastFailure;
     private volatile Instant lastFailureAt;
@@ -102,9 +98,9 @@ public final class WorkerLauncher implements AutoCloseable {
     }
 
     /**
-     * A connected worker: a warm spare if one is ready; else a spare that is more than half way
-     * through its start-up (waiting for it beats starting a JVM that would compete with it for the
-     * cores); else a new JVM, leaving the younger spare for the next caller.
+     * A connected worker: a warm spare if one is ready; else the spare that has been booting longest
+     * (it has a head start on any JVM started now, and a second boot would compete with it for the
+     * cores); else a new JVM.
      */
     public Worker acquire() {
         Spare spare;
@@ -128,8 +124,8 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
-    /** A spare worker, ready or starting since {@code startedNanos}. */
-    private record Spare(long startedNanos, CompletableFuture<Worker> worker) {
+    /** A spare worker, ready or still starting. */
+    private record Spare(CompletableFuture<Worker> worker) {
     }
 
     private Spare takeSpare() {
@@ -138,14 +134,7 @@ public final class WorkerLauncher implements AutoCloseable {
                 return s;
             }
         }
-        Duration typical = lastStartup;
-        for (Spare s : spares) {
-            long elapsed = System.nanoTime() - s.startedNanos();
-            if (typical != null && elapsed * 2 >= typical.toNanos() && spares.remove(s)) {
-                return s;
-            }
-        }
-        return null;
+        return spares.pollFirst();
     }
 
     /** Starts a new worker JVM and waits until it has connected and shaken hands. */
@@ -288,7 +277,7 @@ public final class WorkerLauncher implements AutoCloseable {
         if (aotCacheFile != null && !Files.isRegularFile(aotCacheFile)) {
             train();
         }
-        startSpares();
+        replenish();
     }
 
     /**
@@ -334,31 +323,14 @@ public final class WorkerLauncher implements AutoCloseable {
     }
 
     /**
-     * Tops the spares up, a moment from now: requests come in bursts, and a spare booting while
-     * callers wait for JVMs of their own only slows theirs down, as every JVM start competes for
-     * the same cores. So the top-up waits {@link #REPLENISH_DELAY}, and does nothing while any
-     * caller is waiting for a launch; the last such caller tops up when its worker is ready.
+     * Starts spares in the background until there are {@code settings.spares()}; stops at a failure.
+     * Not while any caller waits for a JVM of its own: in a burst every extra JVM booting would slow
+     * the others down, as they all compete for the same cores. The last such caller tops up when its
+     * worker is ready.
      */
     private void replenish() {
-        if (closed || !replenishScheduled.compareAndSet(false, true)) {
-            return;
-        }
-        Thread.ofVirtual().name("procpool-replenish").start(() -> {
-            try {
-                Thread.sleep(REPLENISH_DELAY);
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                replenishScheduled.set(false);
-            }
-            startSpares();
-        });
-    }
-
-    /** Starts spares in the background until there are {@code settings.spares()}; stops at a failure. */
-    private void startSpares() {
         while (!closed && lastFailure == null && foregroundLaunches.get() == 0 && spares.size() < settings.spares()) {
-            var spare = new Spare(System.nanoTime(), new CompletableFuture<>());
+            var spare = new Spare(new CompletableFuture<>());
             spares.addLast(spare);
             Thread.ofVirtual().name("procpool-spare").start(() -> {
                 try {

@@ -105,4 +105,17 @@ class WorkerSocketServerTests {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         }
     }
+
+    @Test
+    void aSocketDirectoryLeftByADeadManagerIsRemovedAtTheNextStart() throws Exception {
+        Path stale = Files.createDirectory(tmp.resolve("procpool-dead"));
+        try (var dead = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(stale.resolve("manager.sock")));
+        } // closed without unlinking, as after SIGKILL
+        assertThat(stale.resolve("manager.sock")).exists();
+        try (var next = WorkerSocketServer.open(tmp, codec, Duration.ofSeconds(1))) {
+            assertThat(stale).doesNotExist();
+            assertThat(server.socketPath()).as("a live manager's socket stays").exists();
+        }
+    }
 }

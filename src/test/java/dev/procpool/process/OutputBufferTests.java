@@ -71,4 +71,21 @@ class OutputBufferTests {
         assertThat(end.closed()).isTrue();
         writer.join();
     }
+
+    @Test
+    void growsFromSmallToTheCapAndThenKeepsTheNewestBytes() {
+        var b = new OutputBuffer(10_000);
+        var all = new java.io.ByteArrayOutputStream();
+        var random = new java.util.Random(7);
+        while (all.size() < 25_000) {
+            byte[] piece = new byte[1 + random.nextInt(1500)];
+            random.nextBytes(piece);
+            b.append(piece, 0, piece.length);
+            all.writeBytes(piece);
+            byte[] expected = all.toByteArray();
+            int keep = Math.min(expected.length, 10_000);
+            assertThat(b.snapshot().bytes()).isEqualTo(java.util.Arrays.copyOfRange(expected, expected.length - keep, expected.length));
+            assertThat(b.dropped()).isEqualTo(expected.length - keep);
+        }
+    }
 }
