@@ -106,6 +106,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        if (ex.getMostSpecificCause() instanceof RequestSizeFilter.RequestTooLargeException tooLarge) {
+            ProblemDetail p = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large",
+                    tooLarge.getMessage());
+            return handleExceptionInternal(ex, p, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+        }
         String why = ex.getMostSpecificCause().getMessage();
         String detail = "the request body is not valid JSON for this endpoint"
                 + (why == null ? "" : ": " + firstLine(why));

@@ -71,9 +71,10 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
     /**
      * The REST API.
      *
-     * @param maxWait the longest any request waits (join, long polls); a larger or absent timeout is cut to it
+     * @param maxWait        the longest any request waits (join, long polls); a larger or absent timeout is cut to it
+     * @param maxRequestSize the largest request body accepted; a larger one is refused with 413
      */
-    public record Api(@DefaultValue("300s") Duration maxWait) {
+    public record Api(@DefaultValue("300s") Duration maxWait, @DefaultValue("1MB") DataSize maxRequestSize) {
     }
 
     static Path orTemp(String dir, String child) {

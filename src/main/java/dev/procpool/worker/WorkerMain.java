@@ -16,6 +16,7 @@ import dev.procpool.ipc.Command;
 import dev.procpool.ipc.Event;
 import dev.procpool.ipc.FrameChannel;
 import dev.procpool.ipc.FrameCodec;
+import dev.procpool.ipc.ProtocolException;
 import dev.procpool.ipc.RemoteError;
 import dev.procpool.task.TaskContext;
 import dev.procpool.task.TaskJson;
@@ -153,7 +154,13 @@ public final class WorkerMain {
             Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()));
             Object value = method.invoke(arguments);
             JsonNode result = TaskJson.MAPPER.valueToTree(value);
-            send(new Event.TaskDone(run.taskId(), result));
+            try {
+                channel.send(new Event.TaskDone(run.taskId(), result));
+            } catch (ProtocolException tooLarge) {
+                throw new IllegalStateException("the task's result does not fit in one frame: " + tooLarge.getMessage());
+            } catch (IOException e) {
+                halt(EXIT_MANAGER_GONE);
+            }
             return true;
         } catch (Throwable t) {
             RemoteError error = Traces.remoteError(t, method == null ? null : method.method());

@@ -159,6 +159,14 @@ class ProcessApiTests {
         assertProblem(post("/api/processes/" + id + "/join?timeout=abc", null), 400, "malformed-request");
         assertProblem(post("/api/processes/" + id + "/join?timeout=-1", null), 400, "invalid-request");
         call("DELETE", "/api/processes/" + id, null, null);
+        String huge = "{\"target\":\"echo\",\"args\":[\"" + "x".repeat(1_100_000) + "\"]}";
+        assertProblem(post("/api/processes", huge), 413, "payload-too-large");
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/processes"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge.getBytes())))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(new Reply(chunked.statusCode(), chunked.headers().firstValue("Content-Type").orElse(""), chunked.body()),
+                413, "payload-too-large");
         assertThat(get("/api/processes").json().size()).isEqualTo(before);
     }
 
