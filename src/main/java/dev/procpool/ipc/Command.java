@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = Command.RunTask.class, name = "RunTask"),
+        @JsonSubTypes.Type(value = Command.RunChunk.class, name = "RunChunk"),
         @JsonSubTypes.Type(value = Command.Ping.class, name = "Ping"),
         @JsonSubTypes.Type(value = Command.Shutdown.class, name = "Shutdown")
 })
@@ -28,6 +29,25 @@ public sealed interface Command {
             args = args == null || args.isNull() ? null : args;
             kwargs = kwargs == null || kwargs.isNull() ? null : kwargs;
         }
+    }
+
+    /** How each element of a chunk becomes the task's arguments. */
+    enum Spread {
+        /** The element is the one argument, as {@code Pool.map}. */
+        ONE,
+        /** The element is the list of arguments, as {@code Pool.starmap}. */
+        ARGS,
+        /** The element is {@code {"args": [...], "kwargs": {...}}}, as {@code Pool.apply}. */
+        CALL
+    }
+
+    /**
+     * Run the task {@code target} of {@code className} once per element of the JSON array
+     * {@code items}, in order, each spread over the parameters as {@code spread} says. Answered by
+     * {@link Event.ChunkDone} with the results in order, or {@link Event.ChunkFailed} at the first
+     * element that raised.
+     */
+    record RunChunk(long chunkId, String className, String target, Spread spread, JsonNode items) implements Command {
     }
 
     /** Heartbeat; the worker answers {@link Event.Pong} with the same sequence number. */

@@ -16,6 +16,8 @@ import tools.jackson.databind.JsonNode;
         @JsonSubTypes.Type(value = Event.TaskProgress.class, name = "TaskProgress"),
         @JsonSubTypes.Type(value = Event.TaskDone.class, name = "TaskDone"),
         @JsonSubTypes.Type(value = Event.TaskFailed.class, name = "TaskFailed"),
+        @JsonSubTypes.Type(value = Event.ChunkDone.class, name = "ChunkDone"),
+        @JsonSubTypes.Type(value = Event.ChunkFailed.class, name = "ChunkFailed"),
         @JsonSubTypes.Type(value = Event.Exiting.class, name = "Exiting")
 })
 public sealed interface Event {
@@ -44,6 +46,14 @@ public sealed interface Event {
 
     /** The task raised. */
     record TaskFailed(long taskId, RemoteError error) implements Event {
+    }
+
+    /** Every element of a chunk returned; {@code results} is a JSON array in the chunk's order. */
+    record ChunkDone(long chunkId, JsonNode results) implements Event {
+    }
+
+    /** Element {@code index} of a chunk raised; the elements after it were not run. */
+    record ChunkFailed(long chunkId, int index, RemoteError error) implements Event {
     }
 
     /** The worker is about to end its JVM on purpose with this exit code. */

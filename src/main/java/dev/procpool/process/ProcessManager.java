@@ -184,7 +184,7 @@ public final class ProcessManager implements AutoCloseable {
      * Python's exit code from a JVM's exit status: Java reports death by signal N as 128+N, which
      * Python shows as -N; a code the worker declared it would exit with is taken as it is.
      */
-    static int exitcode(int raw, Integer declared) {
+    public static int exitcode(int raw, Integer declared) {
         if (declared != null && declared == raw) {
             return raw;
         }
@@ -368,6 +368,8 @@ public final class ProcessManager implements AutoCloseable {
                     case Event.TaskFailed failed -> error = failed.error();
                     case Event.TaskProgress(long taskId, long done, long total) -> progress = new ProcessSnapshot.Progress(done, total);
                     case Event.TaskStarted started -> { }
+                    case Event.ChunkDone chunk -> { }
+                    case Event.ChunkFailed chunk -> { }
                     case Event.Exiting exiting -> { }
                     case Event.Pong pong -> { }
                     case Event.Hello hello -> { }

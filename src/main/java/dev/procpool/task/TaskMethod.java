@@ -39,6 +39,8 @@ public final class TaskMethod {
     private final List<Param> params;
     private final List<Parameter> bound;
     private final boolean[] isContext;
+    /** The object an instance method is called on: made once, on first use. */
+    private volatile Object instance;
 
     private TaskMethod(String name, String description, Method method) {
         this.name = name;
@@ -164,6 +166,28 @@ public final class TaskMethod {
     }
 
     /**
+     * Binds one element of a {@code map} ({@code star} false: the element is the only argument) or
+     * a {@code starmap} ({@code star} true: the element is the list of arguments).
+     */
+    public Object[] bindItem(JsonNode item, boolean star, TaskContext context) {
+        if (star) {
+            if (item == null || !item.isArray()) {
+                throw new TaskArgumentException("iterable", "each item of a starmap must be a list of arguments");
+            }
+            return bind(item, null, context);
+        }
+        if (bound.size() != 1) {
+            throw new TaskArgumentException("iterable", name + "() takes " + bound.size()
+                    + " arguments; map passes one: use starmap");
+        }
+        Object[] result = new Object[isContext.length];
+        for (int i = 0; i < isContext.length; i++) {
+            result[i] = isContext[i] ? context : convert(bound.getFirst(), item);
+        }
+        return result;
+    }
+
+    /**
      * Runs the method with bound arguments.
      *
      * @throws Throwable whatever the task threw, unwrapped
@@ -172,8 +196,11 @@ public final class TaskMethod {
         try {
             Object target = null;
             if (!Modifier.isStatic(method.getModifiers())) {
-                Constructor<?> c = method.getDeclaringClass().getConstructor();
-                target = c.newInstance();
+                target = instance;
+                if (target == null) {
+                    Constructor<?> c = method.getDeclaringClass().getConstructor();
+                    instance = target = c.newInstance();
+                }
             }
             return method.invoke(target, arguments);
         } catch (InvocationTargetException e) {

@@ -22,6 +22,7 @@ import dev.procpool.task.TaskContext;
 import dev.procpool.task.TaskJson;
 import dev.procpool.task.TaskMethod;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * The worker JVM: connects back to the manager's socket, shakes hands with its secret,
@@ -40,7 +41,7 @@ public final class WorkerMain {
 
     private final FrameChannel channel;
     private final long heartbeatTimeoutMillis;
-    private final LinkedBlockingQueue<Command.RunTask> tasks = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Command> tasks = new LinkedBlockingQueue<>();
     private final Map<String, TaskMethod> methods = new ConcurrentHashMap<>();
     private volatile long lastHeardNanos = System.nanoTime();
     private final AtomicBoolean ending = new AtomicBoolean();
@@ -104,6 +105,7 @@ public final class WorkerMain {
             lastHeardNanos = System.nanoTime();
             switch (command) {
                 case Command.RunTask run -> tasks.add(run);
+                case Command.RunChunk chunk -> tasks.add(chunk);
                 case Command.Ping ping -> send(new Event.Pong(ping.seq()));
                 case Command.Shutdown shutdown -> {
                     if (!ending.compareAndSet(false, true)) {
@@ -133,15 +135,54 @@ public final class WorkerMain {
 
     private void taskLoop() {
         while (true) {
-            Command.RunTask run;
+            Command work;
             try {
-                run = tasks.take();
+                work = tasks.take();
             } catch (InterruptedException e) {
                 return;
             }
-            boolean ok = runTask(run);
-            if (run.exitWhenDone()) {
-                exit(ok ? 0 : 1);
+            if (work instanceof Command.RunChunk chunk) {
+                runChunk(chunk);
+            } else if (work instanceof Command.RunTask run) {
+                boolean ok = runTask(run);
+                if (run.exitWhenDone()) {
+                    exit(ok ? 0 : 1);
+                }
+            }
+        }
+    }
+
+    private void runChunk(Command.RunChunk chunk) {
+        TaskMethod method = null;
+        int index = 0;
+        try {
+            method = methods.computeIfAbsent(chunk.className() + '#' + chunk.target(), k -> load(chunk.className(), chunk.target()));
+            JsonNode items = chunk.items();
+            ArrayNode results = TaskJson.MAPPER.createArrayNode();
+            Context context = new Context(chunk.chunkId());
+            for (int n = items.size(); index < n; index++) {
+                JsonNode item = items.get(index);
+                Object[] arguments = switch (chunk.spread()) {
+                    case ONE -> method.bindItem(item, false, context);
+                    case ARGS -> method.bindItem(item, true, context);
+                    case CALL -> method.bind(item.get("args"), item.get("kwargs"), context);
+                };
+                Object value = method.invoke(arguments);
+                results.add(TaskJson.MAPPER.<JsonNode>valueToTree(value));
+            }
+            try {
+                channel.send(new Event.ChunkDone(chunk.chunkId(), results));
+            } catch (ProtocolException tooLarge) {
+                throw new IllegalStateException("the chunk's results do not fit in one frame; use a smaller chunksize: "
+                        + tooLarge.getMessage());
+            } catch (IOException e) {
+                halt(EXIT_MANAGER_GONE);
+            }
+        } catch (Throwable t) {
+            send(new Event.ChunkFailed(chunk.chunkId(), Math.min(index, Math.max(0, chunk.items().size() - 1)),
+                    Traces.remoteError(t, method == null ? null : method.method())));
+            if (t instanceof OutOfMemoryError) {
+                halt(1); // the heap may be left in any state; the pool replaces this worker
             }
         }
     }
@@ -149,7 +190,7 @@ public final class WorkerMain {
     private boolean runTask(Command.RunTask run) {
         TaskMethod method = null;
         try {
-            method = methods.computeIfAbsent(run.className() + '#' + run.target(), k -> load(run));
+            method = methods.computeIfAbsent(run.className() + '#' + run.target(), k -> load(run.className(), run.target()));
             send(new Event.TaskStarted(run.taskId()));
             Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()));
             Object value = method.invoke(arguments);
@@ -171,11 +212,11 @@ public final class WorkerMain {
         }
     }
 
-    private static TaskMethod load(Command.RunTask run) {
+    private static TaskMethod load(String className, String target) {
         try {
-            return TaskMethod.find(Class.forName(run.className()), run.target());
+            return TaskMethod.find(Class.forName(className), target);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("task class " + run.className() + " is not on the worker's class path", e);
+            throw new IllegalStateException("task class " + className + " is not on the worker's class path", e);
         }
     }
 

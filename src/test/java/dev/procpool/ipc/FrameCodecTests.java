@@ -23,6 +23,7 @@ class FrameCodecTests {
         List<Command> commands = List.of(
                 new Command.RunTask(7, "a.B", "square", json.arrayNode().add(3).add("x"), json.objectNode().put("k", 1.5), true),
                 new Command.RunTask(8, "a.B", "echo", null, null, false),
+                new Command.RunChunk(9, "a.B", "square", Command.Spread.ARGS, json.arrayNode().add(json.arrayNode().add(1))),
                 new Command.Ping(42),
                 new Command.Shutdown());
         var out = new ByteArrayOutputStream();
@@ -45,6 +46,8 @@ class FrameCodecTests {
                 new Event.TaskProgress(1, 40, 100),
                 new Event.TaskDone(1, json.objectNode().put("value", "ü ✓")),
                 new Event.TaskFailed(2, new RemoteError("java.lang.RuntimeException", "boom", "trace\n\tat x")),
+                new Event.ChunkDone(4, json.arrayNode().add(1).add(4)),
+                new Event.ChunkFailed(5, 2, new RemoteError("java.lang.ArithmeticException", "/ by zero", "t")),
                 new Event.Exiting(3));
         var out = new ByteArrayOutputStream();
         for (Event e : events) {

@@ -1,0 +1,239 @@
+package dev.procpool.pool;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.procpool.ipc.RemoteError;
+import dev.procpool.task.TaskMethod;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One call on a pool ({@code apply}, {@code map}, {@code starmap}, {@code imap}, ...): its results
+ * by input index, its progress, and how it ended. Results are placed as chunks complete, in any
+ * order; readers see them in input order ({@link #resultAt}) or in completion order
+ * ({@link #completedAt}).
+ */
+public final class Job {
+
+    /** How a call ended when it did not return all its values. */
+    public enum FailureKind {
+        /** A task raised; {@code error} is its remote exception. */
+        TASK_ERROR,
+        /** A worker died and the chunk had no retries left. */
+        WORKER_LOST,
+        /** The call's timeout passed; its running tasks were killed. */
+        TIMEOUT,
+        /** The client cancelled it. */
+        CANCELLED,
+        /** The pool was terminated, or a worker could not be started for it. */
+        POOL_FAILED
+    }
+
+    /** Why a call failed: the kind, a message for people, and the remote exception for task errors. */
+    public record Failure(FailureKind kind, String message, RemoteError error) {
+    }
+
+    private final String id;
+    private final String pool;
+    private final TaskMethod method;
+    private final boolean single;
+    private final int total;
+    private final JsonNode[] results;
+    private final int[] completionOrder;
+    private final Instant createdAt;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final CompletableFuture<Job> finished = new CompletableFuture<>();
+    private int done;
+    private Failure failure;
+    private Instant finishedAt;
+
+    Job(String id, String pool, TaskMethod method, int total, boolean single, Instant createdAt) {
+        this.id = id;
+        this.pool = pool;
+        this.method = method;
+        this.total = total;
+        this.single = single;
+        this.results = new JsonNode[total];
+        this.completionOrder = new int[total];
+        this.createdAt = createdAt;
+        if (total == 0) {
+            lock.lock();
+            try {
+                finish(null);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String pool() {
+        return pool;
+    }
+
+    public String target() {
+        return method.name();
+    }
+
+    TaskMethod method() {
+        return method;
+    }
+
+    /** True for {@code apply}: its value is the one result, not a list. */
+    public boolean single() {
+        return single;
+    }
+
+    public int total() {
+        return total;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** Completes with this job when it has ended, successfully or not. */
+    public CompletableFuture<Job> finished() {
+        return finished;
+    }
+
+    public boolean isDone() {
+        return finished.isDone();
+    }
+
+    /** Places the results of the chunk that starts at {@code start}; true if that finished the job. */
+    boolean place(int start, JsonNode chunkResults) {
+        lock.lock();
+        try {
+            if (finished.isDone()) {
+                return false;
+            }
+            for (int i = 0; i < chunkResults.size(); i++) {
+                results[start + i] = chunkResults.get(i);
+                completionOrder[done++] = start + i;
+            }
+            changed.signalAll();
+            if (done == total) {
+                finish(null);
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the job with a failure unless it already ended; true if this call ended it. */
+    boolean fail(Failure why) {
+        lock.lock();
+        try {
+            if (finished.isDone()) {
+                return false;
+            }
+            finish(why);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void finish(Failure why) {
+        failure = why;
+        finishedAt = Instant.now();
+        changed.signalAll();
+        finished.complete(this);
+    }
+
+    /** The failure, or null while running or when it succeeded. */
+    public Failure failure() {
+        lock.lock();
+        try {
+            return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Instant finishedAt() {
+        lock.lock();
+        try {
+            return finishedAt;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Results in hand so far. */
+    public int done() {
+        lock.lock();
+        try {
+            return done;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** All values in input order; only once the job has succeeded. */
+    public JsonNode[] values() {
+        lock.lock();
+        try {
+            if (!finished.isDone() || failure != null) {
+                throw new IllegalStateException("job " + id + " has no values");
+            }
+            return results.clone();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The result at input index {@code index}, waiting up to {@code millis} for it; null when it is
+     * not there by then or the job failed first.
+     */
+    public JsonNode resultAt(int index, long millis) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (results[index] == null && failure == null && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+            return failure == null ? results[index] : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The input index of the {@code n}-th result to complete, waiting up to {@code millis} for it;
+     * -1 when it is not there by then or the job failed first.
+     */
+    public int completedAt(int n, long millis) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (done <= n && failure == null && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+            return done > n && failure == null ? completionOrder[n] : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The result at an index {@link #completedAt} returned. */
+    public JsonNode resultAt(int index) {
+        lock.lock();
+        try {
+            return results[index];
+        } finally {
+            lock.unlock();
+        }
+    }
+}
