@@ -2,6 +2,11 @@ package dev.procpool.api;
 
 import java.util.Map;
 
+import dev.procpool.pool.Job;
+import dev.procpool.pool.PoolBusyException;
+import dev.procpool.pool.PoolNotFoundException;
+import dev.procpool.pool.PoolStateException;
+import dev.procpool.pool.ResultNotFoundException;
 import dev.procpool.process.ProcessLimitException;
 import dev.procpool.process.ProcessNotFoundException;
 import dev.procpool.process.ProcessStateException;
@@ -81,6 +86,43 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         p.setProperty("limit", e.limit());
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> poolNotFound(PoolNotFoundException e) {
+        return problem(Problems.of(HttpStatus.NOT_FOUND, "pool-not-found", "No such pool", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> resultNotFound(ResultNotFoundException e) {
+        return problem(Problems.of(HttpStatus.NOT_FOUND, "result-not-found", "No such result", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> poolState(PoolStateException e) {
+        return problem(Problems.of(HttpStatus.CONFLICT, "pool-state", "Not possible in this state", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> poolBusy(PoolBusyException e) {
+        ProblemDetail p = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "pool-busy", "Too much work waiting", e.getMessage());
+        p.setProperty("limit", e.limit());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> jobFailed(JobFailedException e) {
+        Job.Failure f = e.failure();
+        ProblemDetail p = switch (f.kind()) {
+            case TASK_ERROR -> Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "task-failed", "A task raised", f.message());
+            case WORKER_LOST -> Problems.of(HttpStatus.BAD_GATEWAY, "worker-lost", "A worker died", f.message());
+            case TIMEOUT -> Problems.of(HttpStatus.GATEWAY_TIMEOUT, "timeout", "The call timed out", f.message());
+            case CANCELLED -> Problems.of(HttpStatus.CONFLICT, "cancelled", "The call was cancelled", f.message());
+            case POOL_FAILED -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "pool-failed", "The pool cannot run it", f.message());
+        };
+        p.setProperty("error", PoolViews.error(f));
+        return problem(p);
     }
 
     @ExceptionHandler

@@ -3,6 +3,7 @@ package dev.procpool.config;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import dev.procpool.pool.PoolManager;
 import dev.procpool.process.ProcessLimits;
 import dev.procpool.process.ProcessManager;
 import dev.procpool.process.WorkerLauncher;
@@ -32,6 +33,14 @@ class EngineConfiguration {
         var p = properties.processes();
         return new ProcessManager(catalog, launcher, new ProcessLimits(p.maxLive(), p.maxRetained(), p.terminateGrace()),
                 Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    PoolManager poolManager(ProcpoolProperties properties, TaskCatalog catalog, WorkerLauncher launcher) {
+        var p = properties.pools();
+        int processes = p.defaultProcesses() > 0 ? p.defaultProcesses() : Runtime.getRuntime().availableProcessors();
+        return new PoolManager(catalog, launcher, new PoolManager.Limits(p.maxPools(), p.maxProcesses(), p.retries(),
+                p.maxPending(), p.maxResults(), p.resultTtl()), processes, Clock.systemUTC());
     }
 
     static WorkerSettings workerSettings(ProcpoolProperties.Worker w) {

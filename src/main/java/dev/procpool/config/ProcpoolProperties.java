@@ -13,12 +13,13 @@ import org.springframework.util.unit.DataSize;
  *
  * @param worker    how worker JVMs are launched and watched
  * @param processes caps on the process table
+ * @param pools     pools, their queues and async results
  * @param tasks     where task plugins come from
  * @param api       limits of the REST API
  */
 @ConfigurationProperties("procpool")
 public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Processes processes,
-                                 @DefaultValue Tasks tasks, @DefaultValue Api api) {
+                                 @DefaultValue Pools pools, @DefaultValue Tasks tasks, @DefaultValue Api api) {
 
     /**
      * Worker JVMs.
@@ -61,6 +62,26 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
     }
 
     /**
+     * Pools.
+     *
+     * @param defaultProcesses worker slots of the default pool; 0 means one per available processor
+     * @param maxPools         pools that may exist at once, the default one included
+     * @param maxProcesses     worker slots one pool may have
+     * @param retries          times a chunk is retried on another worker after its worker died
+     * @param maxPending       items that may wait in one pool's queue; beyond it a call is refused with 429
+     * @param maxResults       async results kept; when all are still running a new async call is refused with 429
+     * @param resultTtl        how long a ready async result is kept
+     */
+    public record Pools(@DefaultValue("0") int defaultProcesses,
+                        @DefaultValue("16") int maxPools,
+                        @DefaultValue("64") int maxProcesses,
+                        @DefaultValue("1") int retries,
+                        @DefaultValue("1000000") long maxPending,
+                        @DefaultValue("10000") int maxResults,
+                        @DefaultValue("10m") Duration resultTtl) {
+    }
+
+    /**
      * Task plugins.
      *
      * @param pluginsDir directory whose *.jar files add task targets, read at start-up
@@ -74,7 +95,7 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
      * @param maxWait        the longest any request waits (join, long polls); a larger or absent timeout is cut to it
      * @param maxRequestSize the largest request body accepted; a larger one is refused with 413
      */
-    public record Api(@DefaultValue("300s") Duration maxWait, @DefaultValue("1MB") DataSize maxRequestSize) {
+    public record Api(@DefaultValue("300s") Duration maxWait, @DefaultValue("8MB") DataSize maxRequestSize) {
     }
 
     static Path orTemp(String dir, String child) {

@@ -52,8 +52,11 @@ public sealed interface Event {
     record ChunkDone(long chunkId, JsonNode results) implements Event {
     }
 
-    /** Element {@code index} of a chunk raised; the elements after it were not run. */
-    record ChunkFailed(long chunkId, int index, RemoteError error) implements Event {
+    /**
+     * Element {@code index} of a chunk raised; {@code results} holds the results of the elements
+     * before it, and the elements after it were not run.
+     */
+    record ChunkFailed(long chunkId, int index, JsonNode results, RemoteError error) implements Event {
     }
 
     /** The worker is about to end its JVM on purpose with this exit code. */

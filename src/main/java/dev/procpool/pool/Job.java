@@ -195,7 +195,7 @@ public final class Job {
 
     /**
      * The result at input index {@code index}, waiting up to {@code millis} for it; null when it is
-     * not there by then or the job failed first.
+     * not there by then, or the job failed without it.
      */
     public JsonNode resultAt(int index, long millis) throws InterruptedException {
         lock.lock();
@@ -204,7 +204,7 @@ public final class Job {
             while (results[index] == null && failure == null && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
-            return failure == null ? results[index] : null;
+            return results[index];
         } finally {
             lock.unlock();
         }
@@ -212,7 +212,7 @@ public final class Job {
 
     /**
      * The input index of the {@code n}-th result to complete, waiting up to {@code millis} for it;
-     * -1 when it is not there by then or the job failed first.
+     * -1 when it is not there by then, or the job failed before it.
      */
     public int completedAt(int n, long millis) throws InterruptedException {
         lock.lock();
@@ -221,7 +221,7 @@ public final class Job {
             while (done <= n && failure == null && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
-            return done > n && failure == null ? completionOrder[n] : -1;
+            return done > n ? completionOrder[n] : -1;
         } finally {
             lock.unlock();
         }

@@ -181,10 +181,18 @@ public final class ProcessPool {
         }
     }
 
-    /** Fills every ready slot up to {@link #PIPELINE} chunks, round robin; returns what to send. */
+    /**
+     * Fills every ready slot, round robin: one chunk each, then a second one each (so a worker has
+     * its next chunk before the current one ends) while the queue holds at least a chunk per slot.
+     * Near the end of the work, chunks stay queued for whichever worker is free first, so a long
+     * chunk cannot hold a short one hostage behind it. Returns what to send.
+     */
     private List<Send> pump() {
         var sends = new ArrayList<Send>();
         for (int depth = 1; depth <= PIPELINE; depth++) {
+            if (depth > 1 && queue.size() < slots.length) {
+                break;
+            }
             for (Slot slot : slots) {
                 if (slot.worker == null || !slot.ready || slot.retiring || slot.inFlight.size() >= depth) {
                     continue;
@@ -319,11 +327,14 @@ public final class ProcessPool {
                     }
                     sends = afterChunk(slot);
                 }
-                case Event.ChunkFailed(long chunkId, int index, var error) -> {
+                case Event.ChunkFailed(long chunkId, int index, JsonNode partial, var error) -> {
                     Chunk c = finishChunk(slot, chunkId);
                     if (c != null) {
                         completedItems += index;
                         failedItems += 1;
+                        if (partial != null && !partial.isEmpty()) {
+                            c.job.place(c.start, partial);
+                        }
                         c.job.fail(new Job.Failure(Job.FailureKind.TASK_ERROR, error.type() + ": " + error.message(), error));
                     }
                     sends = afterChunk(slot);

@@ -155,10 +155,10 @@ public final class WorkerMain {
     private void runChunk(Command.RunChunk chunk) {
         TaskMethod method = null;
         int index = 0;
+        ArrayNode results = TaskJson.MAPPER.createArrayNode();
         try {
             method = methods.computeIfAbsent(chunk.className() + '#' + chunk.target(), k -> load(chunk.className(), chunk.target()));
             JsonNode items = chunk.items();
-            ArrayNode results = TaskJson.MAPPER.createArrayNode();
             Context context = new Context(chunk.chunkId());
             for (int n = items.size(); index < n; index++) {
                 JsonNode item = items.get(index);
@@ -179,8 +179,11 @@ public final class WorkerMain {
                 halt(EXIT_MANAGER_GONE);
             }
         } catch (Throwable t) {
-            send(new Event.ChunkFailed(chunk.chunkId(), Math.min(index, Math.max(0, chunk.items().size() - 1)),
-                    Traces.remoteError(t, method == null ? null : method.method())));
+            int failed = Math.min(index, Math.max(0, chunk.items().size() - 1));
+            while (results.size() > failed) {
+                results.remove(results.size() - 1);
+            }
+            send(new Event.ChunkFailed(chunk.chunkId(), failed, results, Traces.remoteError(t, method == null ? null : method.method())));
             if (t instanceof OutOfMemoryError) {
                 halt(1); // the heap may be left in any state; the pool replaces this worker
             }

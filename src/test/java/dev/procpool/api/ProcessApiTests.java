@@ -159,7 +159,7 @@ class ProcessApiTests {
         assertProblem(post("/api/processes/" + id + "/join?timeout=abc", null), 400, "malformed-request");
         assertProblem(post("/api/processes/" + id + "/join?timeout=-1", null), 400, "invalid-request");
         call("DELETE", "/api/processes/" + id, null, null);
-        String huge = "{\"target\":\"echo\",\"args\":[\"" + "x".repeat(1_100_000) + "\"]}";
+        String huge = "{\"target\":\"echo\",\"args\":[\"" + "x".repeat(8_500_000) + "\"]}";
         assertProblem(post("/api/processes", huge), 413, "payload-too-large");
         HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/processes"))
                 .header("Content-Type", "application/json")

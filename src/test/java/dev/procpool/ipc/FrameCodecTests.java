@@ -47,7 +47,7 @@ class FrameCodecTests {
                 new Event.TaskDone(1, json.objectNode().put("value", "ü ✓")),
                 new Event.TaskFailed(2, new RemoteError("java.lang.RuntimeException", "boom", "trace\n\tat x")),
                 new Event.ChunkDone(4, json.arrayNode().add(1).add(4)),
-                new Event.ChunkFailed(5, 2, new RemoteError("java.lang.ArithmeticException", "/ by zero", "t")),
+                new Event.ChunkFailed(5, 2, json.arrayNode().add(1).add(4), new RemoteError("java.lang.ArithmeticException", "/ by zero", "t")),
                 new Event.Exiting(3));
         var out = new ByteArrayOutputStream();
         for (Event e : events) {
