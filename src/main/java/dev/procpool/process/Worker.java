@@ -48,7 +48,9 @@ public final class Worker {
     void connected(FrameChannel channel) {
         this.channel = channel;
         lastHeardNanos = System.nanoTime();
-        Thread.ofVirtual().name("procpool-events-" + id).start(this::readEvents);
+        // a platform thread: woken by the kernel straight from its socket read, without the virtual
+        // threads' poller hand-off, which matters for a pool's round trips
+        Thread.ofPlatform().daemon().name("procpool-events-" + id).start(this::readEvents);
     }
 
     public String id() {

@@ -168,7 +168,7 @@ public final class WorkerMain {
                     case CALL -> method.bind(item.get("args"), item.get("kwargs"), context);
                 };
                 Object value = method.invoke(arguments);
-                results.add(TaskJson.MAPPER.<JsonNode>valueToTree(value));
+                results.add(TaskJson.toJson(value));
             }
             try {
                 channel.send(new Event.ChunkDone(chunk.chunkId(), results));
@@ -197,7 +197,7 @@ public final class WorkerMain {
             send(new Event.TaskStarted(run.taskId()));
             Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()));
             Object value = method.invoke(arguments);
-            JsonNode result = TaskJson.MAPPER.valueToTree(value);
+            JsonNode result = TaskJson.toJson(value);
             try {
                 channel.send(new Event.TaskDone(run.taskId(), result));
             } catch (ProtocolException tooLarge) {
