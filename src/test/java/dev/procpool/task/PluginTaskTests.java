@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
+import dev.procpool.pool.Job;
+import dev.procpool.pool.PoolManager;
 import dev.procpool.process.OutputBuffer;
 import dev.procpool.process.ProcessLimits;
 import dev.procpool.process.ProcessManager;
@@ -54,6 +56,15 @@ class PluginTaskTests {
                 @Task("square")
                 public static long notTheBuiltIn(long x) {
                     return -1;
+                }
+
+                @Task("acme.hog")
+                public static int hog(int megabytes) {
+                    List<long[]> held = new java.util.ArrayList<>();
+                    for (int i = 0; i < megabytes; i++) {
+                        held.add(new long[128 * 1024]);
+                    }
+                    return held.size();
                 }
             }
             """;
@@ -112,6 +123,33 @@ class PluginTaskTests {
             assertThat(new String(out.snapshot().bytes(), StandardCharsets.UTF_8)).isEqualTo("greeting Ada\n");
             assertThat(processes.join(sum.id(), Duration.ofSeconds(30)).result().longValue()).isEqualTo(6);
             assertThat(List.of(g.name())).containsExactly("greeter");
+        }
+    }
+
+    @Test
+    void aTaskThatRunsOutOfHeapFailsWithOutOfMemoryErrorAndThePoolReplacesItsWorker() throws Exception {
+        TaskCatalog catalog = TaskCatalog.load(buildPlugin(tmp));
+        WorkerSettings d = WorkerSettings.defaults();
+        var settings = new WorkerSettings(d.javaCommand(), d.jvmOptions(), "64m", d.socketDir(), tmp.resolve("cache"),
+                false, 0, d.startTimeout(), d.heartbeatInterval(), d.heartbeatTimeout(), d.outputCapBytes());
+        try (var launcher = new WorkerLauncher(settings, catalog.pluginJars());
+             var pools = new PoolManager(catalog, launcher, PoolManager.Limits.defaults(), 1, Clock.systemUTC())) {
+            Long before = null;
+            for (int i = 0; i < 300 && before == null; i++) {
+                before = pools.get(PoolManager.DEFAULT).status().workers().getFirst().pid();
+                Thread.sleep(100);
+            }
+            assertThat(before).isNotNull();
+            Job hog = pools.apply(PoolManager.DEFAULT, "acme.hog", TaskJson.MAPPER.readTree("[4096]"), null, Duration.ofSeconds(60))
+                    .finished().get(90, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(hog.failure().kind()).isEqualTo(Job.FailureKind.TASK_ERROR);
+            assertThat(hog.failure().error().type()).isEqualTo("java.lang.OutOfMemoryError");
+            Job fine = pools.apply(PoolManager.DEFAULT, "acme.hog", TaskJson.MAPPER.readTree("[4]"), null, Duration.ofSeconds(60))
+                    .finished().get(90, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(fine.failure()).isNull();
+            assertThat(fine.values()[0].intValue()).isEqualTo(4);
+            Long after = pools.get(PoolManager.DEFAULT).status().workers().getFirst().pid();
+            assertThat(after).as("the worker that ran out of heap was replaced").isNotNull().isNotEqualTo(before);
         }
     }
 }
