@@ -22,10 +22,12 @@ final class PoolViews {
                     @Schema(description = "Items queued") long pending,
                     @Schema(description = "Items sent to workers, not yet done") long active,
                     @Schema(description = "Items done") long completed,
-                    @Schema(description = "Items that raised or were lost") long failed) {
+                    @Schema(description = "Items that raised or were lost") long failed,
+                    @Schema(description = "The last time a worker could not be started or its initializer raised, why")
+                    @JsonInclude(JsonInclude.Include.NON_NULL) String lastError) {
         static PoolView of(ProcessPool.Status s) {
             return new PoolView(s.name(), s.processes(), s.state().name().toLowerCase(), s.maxtasksperchild(), s.workers(),
-                    s.pending(), s.active(), s.completed(), s.failed());
+                    s.pending(), s.active(), s.completed(), s.failed(), s.lastError());
         }
     }
 

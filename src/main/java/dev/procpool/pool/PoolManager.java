@@ -195,7 +195,7 @@ public final class PoolManager implements AutoCloseable {
         return job;
     }
 
-    /** Fails {@code job} as a timeout unless it is done; used when a waiting client gives up. */
+    /** Cancels what of {@code job} has not started; used when the client it was streaming to went away. */
     public void cancel(Job job) {
         ProcessPool p = pools.get(job.pool());
         if (p != null) {

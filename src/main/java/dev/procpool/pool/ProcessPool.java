@@ -59,7 +59,7 @@ public final class ProcessPool {
     }
 
     public record Status(String name, int processes, State state, Integer maxtasksperchild, List<WorkerStatus> workers,
-                         long pending, long active, long completed, long failed) {
+                         long pending, long active, long completed, long failed, String lastError) {
     }
 
     private final Settings settings;
@@ -123,6 +123,7 @@ public final class ProcessPool {
         }
     }
 
+    /** Why the pool killed a slot's worker: chunks of other calls lost with it are not their fault. */
     private enum KillReason { NONE, TIMEOUT, TERMINATE }
 
     private final class Slot {
@@ -577,16 +578,7 @@ public final class ProcessPool {
             }
             return new Status(name(), slots.length, state,
                     settings.maxtasksperchild() > 0 ? settings.maxtasksperchild() : null, workers,
-                    pendingItems, activeItems, completedItems, failedItems);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public String lastError() {
-        lock.lock();
-        try {
-            return lastError;
+                    pendingItems, activeItems, completedItems, failedItems, lastError);
         } finally {
             lock.unlock();
         }

@@ -175,6 +175,7 @@ class PoolManagerTests {
         try {
             Job job = await(pools.map("bad-init", "square", ints(2), null, false, LONG));
             assertThat(job.failure().message()).contains("initializer fail raised").contains("no setup for you");
+            assertThat(pools.get("bad-init").status().lastError()).contains("no setup for you");
         } finally {
             pools.delete("bad-init");
         }
