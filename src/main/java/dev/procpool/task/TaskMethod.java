@@ -220,40 +220,39 @@ public final class TaskMethod {
     private Object convert(Parameter p, JsonNode v) {
         rejectReferences(p.getName(), v);
         Class<?> type = p.getType();
-        String expected = typeName(p.getParameterizedType());
         if (v.isNull()) {
             if (type.isPrimitive()) {
-                throw mismatch(p, expected, v);
+                throw mismatch(p, v);
             }
             return null;
         }
         if (type == int.class || type == Integer.class) {
             if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw mismatch(p, expected, v);
+                throw mismatch(p, v);
             }
             return v.intValue();
         }
         if (type == long.class || type == Long.class) {
             if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw mismatch(p, expected, v);
+                throw mismatch(p, v);
             }
             return v.longValue();
         }
         if (type == double.class || type == Double.class) {
             if (!v.isNumber()) {
-                throw mismatch(p, expected, v);
+                throw mismatch(p, v);
             }
             return v.doubleValue();
         }
         if (type == boolean.class || type == Boolean.class) {
             if (!v.isBoolean()) {
-                throw mismatch(p, expected, v);
+                throw mismatch(p, v);
             }
             return v.booleanValue();
         }
         if (type == String.class) {
             if (!v.isString()) {
-                throw mismatch(p, expected, v);
+                throw mismatch(p, v);
             }
             return v.stringValue();
         }
@@ -265,7 +264,7 @@ public final class TaskMethod {
             return TaskJson.MAPPER.treeToValue(v, javaType);
         } catch (JacksonException e) {
             throw new TaskArgumentException(p.getName(), "argument '" + p.getName() + "' of " + name + "() must be "
-                    + expected + ": " + e.getOriginalMessage());
+                    + typeName(p.getParameterizedType()) + ": " + e.getOriginalMessage());
         }
     }
 
@@ -280,9 +279,9 @@ public final class TaskMethod {
         }
     }
 
-    private TaskArgumentException mismatch(Parameter p, String expected, JsonNode v) {
+    private TaskArgumentException mismatch(Parameter p, JsonNode v) {
         return new TaskArgumentException(p.getName(), "argument '" + p.getName() + "' of " + name + "() must be "
-                + expected + ", got " + describe(v));
+                + typeName(p.getParameterizedType()) + ", got " + describe(v));
     }
 
     private static String describe(JsonNode v) {
