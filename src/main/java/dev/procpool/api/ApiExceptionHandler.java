@@ -82,10 +82,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<Object> tooMany(ProcessLimitException e) {
-        ProblemDetail p = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-processes", "Too many processes", e.getMessage());
-        p.setProperty("limit", e.limit());
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        return retryLater(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-processes", "Too many processes", e.getMessage()),
+                e.limit());
     }
 
     @ExceptionHandler
@@ -105,10 +103,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<Object> poolBusy(PoolBusyException e) {
-        ProblemDetail p = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "pool-busy", "Too much work waiting", e.getMessage());
-        p.setProperty("limit", e.limit());
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        return retryLater(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "pool-busy", "Too much work waiting", e.getMessage()),
+                e.limit());
     }
 
     @ExceptionHandler
@@ -177,6 +173,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         // Jackson names our internal classes; the client needs the location, not the class
         line = line.replaceAll("\\s*\\((for|class) [^)]*\\)", "").replaceAll("`[a-z]+(\\.[a-zA-Z0-9_$]+)+`", "value");
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /** A 429: the {@code limit} that was reached, and {@code Retry-After: 1}. */
+    private static ResponseEntity<Object> retryLater(ProblemDetail p, long limit) {
+        p.setProperty("limit", limit);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     private static ResponseEntity<Object> problem(ProblemDetail p) {
