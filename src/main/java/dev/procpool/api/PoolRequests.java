@@ -1,6 +1,8 @@
 package dev.procpool.api;
 
+import dev.procpool.pool.Items;
 import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.JsonNode;
 
 /** Request bodies of {@code /api/pools}. */
@@ -29,8 +31,9 @@ final class PoolRequests {
 
     @Schema(name = "MapRequest", description = "As pool.map(target, iterable, chunksize); for starmap each item is a list of arguments")
     record Map(@Schema(example = "demo.square", requiredMode = Schema.RequiredMode.REQUIRED) String target,
-               @Schema(description = "The items, a JSON array", example = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",
-                       requiredMode = Schema.RequiredMode.REQUIRED) JsonNode iterable,
+               @Schema(description = "The items, a JSON array", type = "array", example = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",
+                       requiredMode = Schema.RequiredMode.REQUIRED)
+               @JsonDeserialize(using = ItemsDeserializer.class) Items iterable,
                @Schema(description = "Items per chunk; default as Python computes it (imap: 1)") Integer chunksize,
                @Schema(description = "Seconds; at the deadline running tasks are killed and the call fails (504)") Double timeout,
                @Schema(description = "*-async only: an http(s) URL that receives the final AsyncResult by POST") String callback) {

@@ -36,7 +36,8 @@ public final class FrameChannel implements AutoCloseable {
         sendPayload(codec.encode(event));
     }
 
-    private void sendPayload(byte[] payload) throws IOException {
+    /** Sends a payload made by one of the codec's {@code encode} methods. */
+    public void sendPayload(byte[] payload) throws IOException {
         sendLock.lock();
         try {
             FrameCodec.writeFrame(out, payload);

@@ -38,6 +38,24 @@ public final class FrameCodec {
         return mapper.writerFor(Event.class).writeValueAsBytes(event);
     }
 
+    /**
+     * A {@link Command.RunChunk} frame payload whose {@code items} are JSON text the caller already
+     * has ({@code length} bytes at {@code offset}: elements separated by commas, no brackets), copied
+     * as they are instead of being built into nodes and written again. Decodes like any RunChunk.
+     */
+    public byte[] encodeRunChunk(long chunkId, String className, String target, Command.Spread spread,
+                                 byte[] items, int offset, int length) {
+        var out = new java.io.ByteArrayOutputStream(length + 256);
+        out.writeBytes(("{\"t\":\"RunChunk\",\"chunkId\":" + chunkId + ",\"className\":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(mapper.writeValueAsBytes(className));
+        out.writeBytes(",\"target\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(mapper.writeValueAsBytes(target));
+        out.writeBytes((",\"spread\":\"" + spread.name() + "\",\"items\":[").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(items, offset, length);
+        out.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
     public Command decodeCommand(byte[] payload) throws ProtocolException {
         try {
             return mapper.readValue(payload, Command.class);

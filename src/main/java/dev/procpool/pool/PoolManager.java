@@ -16,6 +16,7 @@ import dev.procpool.process.WorkerLauncher;
 import dev.procpool.task.TaskArgumentException;
 import dev.procpool.task.TaskCatalog;
 import dev.procpool.task.TaskMethod;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -130,7 +131,7 @@ public final class PoolManager implements AutoCloseable {
         call.set("args", args == null ? JsonNodeFactory.instance.arrayNode() : args);
         call.set("kwargs", kwargs == null ? JsonNodeFactory.instance.objectNode() : kwargs);
         Job job = newJob(p, method, 1, true);
-        p.submit(job, JsonNodeFactory.instance.arrayNode().add(call), Command.Spread.CALL, 1, timeout);
+        p.submit(job, Items.of(JsonNodeFactory.instance.arrayNode().add(call)), Command.Spread.CALL, 1, timeout);
         return job;
     }
 
@@ -139,6 +140,11 @@ public final class PoolManager implements AutoCloseable {
      * {@code iterable}, a JSON array; {@code chunksize} null means Python's default.
      */
     public Job map(String pool, String target, JsonNode iterable, Integer chunksize, boolean star, Duration timeout) {
+        return map(pool, target, Items.of(iterable), chunksize, star, timeout);
+    }
+
+    /** As {@link #map(String, String, JsonNode, Integer, boolean, Duration)}, on items kept as the client's JSON text. */
+    public Job map(String pool, String target, Items iterable, Integer chunksize, boolean star, Duration timeout) {
         ProcessPool p = get(pool);
         TaskMethod method = catalog.require(target);
         if (iterable == null || !iterable.isArray()) {
@@ -147,9 +153,13 @@ public final class PoolManager implements AutoCloseable {
         if (chunksize != null && chunksize < 1) {
             throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
         }
+        Class<?> single = star ? null : method.singleParamType();
         for (int i = 0; i < iterable.size(); i++) {
+            if (single != null && fits(single, iterable, i)) {
+                continue;
+            }
             try {
-                method.bindItem(iterable.get(i), star, null);
+                method.bindItem(iterable.node(i), star, null);
             } catch (TaskArgumentException e) {
                 throw new TaskArgumentException("iterable[" + i + "]", "item " + i + ": " + e.getMessage());
             }
@@ -159,6 +169,30 @@ public final class PoolManager implements AutoCloseable {
         Job job = newJob(p, method, n, false);
         p.submit(job, iterable, star ? Command.Spread.ARGS : Command.Spread.ONE, size, timeout);
         return job;
+    }
+
+    /**
+     * Whether item {@code i} surely binds to a parameter of {@code type}, from its token alone; when
+     * not sure (a long number, a complex type) the item is parsed and bound in full instead.
+     */
+    private static boolean fits(Class<?> type, Items items, int i) {
+        JsonToken kind = items.kind(i);
+        if (type == long.class || type == Long.class) {
+            return kind == JsonToken.VALUE_NUMBER_INT && items.length(i) <= 18;
+        }
+        if (type == int.class || type == Integer.class) {
+            return kind == JsonToken.VALUE_NUMBER_INT && items.length(i) <= 9;
+        }
+        if (type == double.class || type == Double.class) {
+            return kind == JsonToken.VALUE_NUMBER_INT || kind == JsonToken.VALUE_NUMBER_FLOAT;
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return kind == JsonToken.VALUE_TRUE || kind == JsonToken.VALUE_FALSE;
+        }
+        if (type == String.class) {
+            return kind == JsonToken.VALUE_STRING;
+        }
+        return type == JsonNode.class && kind != JsonToken.START_OBJECT;
     }
 
     /** Python's {@code Pool.map} default: the items in four chunks per worker. */

@@ -15,14 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.procpool.ipc.Command;
 import dev.procpool.ipc.Event;
+import dev.procpool.ipc.FrameCodec;
 import dev.procpool.process.ProcessManager;
 import dev.procpool.process.Worker;
 import dev.procpool.process.WorkerLaunchException;
 import dev.procpool.process.WorkerLauncher;
 import dev.procpool.task.TaskMethod;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * {@code multiprocessing.Pool}: a fixed number of worker slots, a queue of chunks, and the calls
@@ -70,6 +69,7 @@ public final class ProcessPool {
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     private final Map<Long, Chunk> running = new HashMap<>();
     private final AtomicLong chunkIds = new AtomicLong();
+    private final FrameCodec codec = new FrameCodec();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private State state = State.RUNNING;
     private long pendingItems;
@@ -97,25 +97,27 @@ public final class ProcessPool {
         return settings;
     }
 
-    /** A part of a job's items, sent to one worker as one frame. */
+    /** Items {@code start..end-1} of a job, sent to one worker as one frame. */
     private static final class Chunk {
         final long id;
         final Job job;
+        final Items items;
         final int start;
-        final ArrayNode items;
+        final int end;
         final Command.Spread spread;
         int attempts;
 
-        Chunk(long id, Job job, int start, ArrayNode items, Command.Spread spread) {
+        Chunk(long id, Job job, Items items, int start, int end, Command.Spread spread) {
             this.id = id;
             this.job = job;
-            this.start = start;
             this.items = items;
+            this.start = start;
+            this.end = end;
             this.spread = spread;
         }
 
         int size() {
-            return items.size();
+            return end - start;
         }
 
         String describe() {
@@ -142,7 +144,11 @@ public final class ProcessPool {
         }
     }
 
-    private record Send(Worker worker, Command command) {
+    /** A command, or an already encoded frame, for one worker. */
+    private record Send(Worker worker, Command command, byte[] frame) {
+        Send(Worker worker, Command command) {
+            this(worker, command, null);
+        }
     }
 
     // ---- submitting -------------------------------------------------------------------------
@@ -151,7 +157,7 @@ public final class ProcessPool {
      * Queues a job over {@code items} (each an argument, a list of arguments, or an
      * {@code {args, kwargs}} object, as {@code spread} says) in chunks of {@code chunksize}.
      */
-    void submit(Job job, JsonNode items, Command.Spread spread, int chunksize, Duration timeout) {
+    void submit(Job job, Items items, Command.Spread spread, int chunksize, Duration timeout) {
         List<Send> sends;
         lock.lock();
         try {
@@ -164,11 +170,7 @@ public final class ProcessPool {
             }
             for (int start = 0; start < items.size(); start += chunksize) {
                 int end = Math.min(items.size(), start + chunksize);
-                ArrayNode part = JsonNodeFactory.instance.arrayNode(end - start);
-                for (int i = start; i < end; i++) {
-                    part.add(items.get(i));
-                }
-                queue.addLast(new Chunk(chunkIds.incrementAndGet(), job, start, part, spread));
+                queue.addLast(new Chunk(chunkIds.incrementAndGet(), job, items, start, end, spread));
                 pendingItems += end - start;
             }
             sends = pump();
@@ -206,7 +208,9 @@ public final class ProcessPool {
                 running.put(c.id, c);
                 activeItems += c.size();
                 TaskMethod m = c.job.method();
-                sends.add(new Send(slot.worker, new Command.RunChunk(c.id, m.className(), m.name(), c.spread, c.items)));
+                byte[] frame = codec.encodeRunChunk(c.id, m.className(), m.name(), c.spread, c.items.bytes(),
+                        c.items.offset(c.start), c.items.length(c.start, c.end));
+                sends.add(new Send(slot.worker, null, frame));
             }
         }
         return sends;
@@ -226,7 +230,11 @@ public final class ProcessPool {
     private static void send(List<Send> sends) {
         for (Send s : sends) {
             try {
-                s.worker().send(s.command());
+                if (s.frame() != null) {
+                    s.worker().sendPayload(s.frame());
+                } else {
+                    s.worker().send(s.command());
+                }
             } catch (IOException e) {
                 // the worker is dying; its exit puts the chunk back
             }

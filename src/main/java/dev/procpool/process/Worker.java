@@ -78,6 +78,15 @@ public final class Worker {
         c.send(command);
     }
 
+    /** Sends a frame payload already encoded by {@code FrameCodec}. */
+    public void sendPayload(byte[] payload) throws IOException {
+        FrameChannel c = channel;
+        if (c == null) {
+            throw new IOException("worker " + id + " is not connected");
+        }
+        c.sendPayload(payload);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -101,6 +101,11 @@ public final class TaskMethod {
         return typeName(method.getGenericReturnType());
     }
 
+    /** The type of the one parameter a call binds, or null when it binds another number of them. */
+    public Class<?> singleParamType() {
+        return bound.size() == 1 ? bound.getFirst().getType() : null;
+    }
+
     public String className() {
         return method.getDeclaringClass().getName();
     }

@@ -1,6 +1,7 @@
 package dev.procpool.api;
 
 import dev.procpool.config.ProcpoolProperties;
+import dev.procpool.pool.Items;
 import dev.procpool.pool.Job;
 import dev.procpool.pool.PoolBusyException;
 import dev.procpool.pool.PoolManager;
@@ -37,7 +38,7 @@ class PoolErrorMappingTests {
 
     @Test
     void aFullQueueIs429WithRetryAfterAndTheLimit() {
-        when(pools.map(any(), any(), any(), any(), anyBoolean(), any()))
+        when(pools.map(any(), any(), any(Items.class), any(), anyBoolean(), any()))
                 .thenThrow(new PoolBusyException("pool 'default' has 999999 items waiting; at most 1000000 may wait", 1_000_000));
         var result = mvc.post().uri("/api/pools/default/map").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"target\":\"square\",\"iterable\":[1,2]}").exchange();
@@ -49,7 +50,7 @@ class PoolErrorMappingTests {
     @Test
     void aLostWorkerIs502NamingIt() {
         var failure = new Job.Failure(Job.FailureKind.WORKER_LOST, "worker pid 4711 exited with code -9 while running square items [0, 50)", null);
-        when(pools.map(any(), any(), any(), any(), anyBoolean(), any())).thenThrow(new JobFailedException(failure));
+        when(pools.map(any(), any(), any(Items.class), any(), anyBoolean(), any())).thenThrow(new JobFailedException(failure));
         var result = mvc.post().uri("/api/pools/default/map").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"target\":\"square\",\"iterable\":[1,2]}").exchange();
         assertThat(result).hasStatus(502).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
