@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -45,15 +46,30 @@ public final class FrameCodec {
      */
     public byte[] encodeRunChunk(long chunkId, String className, String target, Command.Spread spread,
                                  byte[] items, int offset, int length) {
-        var out = new java.io.ByteArrayOutputStream(length + 256);
-        out.writeBytes(("{\"t\":\"RunChunk\",\"chunkId\":" + chunkId + ",\"className\":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.writeBytes(mapper.writeValueAsBytes(className));
-        out.writeBytes(",\"target\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.writeBytes(mapper.writeValueAsBytes(target));
-        out.writeBytes((",\"spread\":\"" + spread.name() + "\",\"items\":[").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.write(items, offset, length);
-        out.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return out.toByteArray();
+        byte[] head = chunkHeads.computeIfAbsent(className + '\n' + target + '\n' + spread, k -> chunkHead(className, target, spread));
+        byte[] id = Long.toString(chunkId).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[CHUNK_ID.length + id.length + head.length + length + 2];
+        int at = 0;
+        System.arraycopy(CHUNK_ID, 0, out, at, CHUNK_ID.length);
+        at += CHUNK_ID.length;
+        System.arraycopy(id, 0, out, at, id.length);
+        at += id.length;
+        System.arraycopy(head, 0, out, at, head.length);
+        at += head.length;
+        System.arraycopy(items, offset, out, at, length);
+        at += length;
+        out[at++] = ']';
+        out[at] = '}';
+        return out;
+    }
+
+    private static final byte[] CHUNK_ID = "{\"t\":\"RunChunk\",\"chunkId\":".getBytes(StandardCharsets.US_ASCII);
+    /** The part of a RunChunk frame after its id, up to its items, by class, target and spread: a pool uses a few. */
+    private final java.util.Map<String, byte[]> chunkHeads = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private byte[] chunkHead(String className, String target, Command.Spread spread) {
+        return (",\"className\":" + mapper.writeValueAsString(className) + ",\"target\":" + mapper.writeValueAsString(target)
+                + ",\"spread\":\"" + spread.name() + "\",\"items\":[").getBytes(StandardCharsets.UTF_8);
     }
 
     public Command decodeCommand(byte[] payload) throws ProtocolException {
