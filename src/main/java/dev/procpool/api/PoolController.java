@@ -103,7 +103,7 @@ class PoolController {
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples =
             @ExampleObject(value = "{\"target\":\"demo.square\",\"iterable\":[0,1,2,3,4,5,6,7,8,9]}"))))
     @ApiResponse(responseCode = "200", content = @Content(examples = @ExampleObject(value = "{\"value\":[0,1,4,9,16,25,36,49,64,81]}")))
-    Map<String, JsonNode> map(@PathVariable String pool, @RequestBody PoolRequests.Map request) throws InterruptedException {
+    ResponseEntity<byte[]> map(@PathVariable String pool, @RequestBody PoolRequests.Map request) throws InterruptedException {
         return mapSync(pool, request, false);
     }
 
@@ -111,7 +111,7 @@ class PoolController {
     @Operation(summary = "Like map, but each item is a list of arguments", description = "As pool.starmap(target, iterable, chunksize)." + FAILURES,
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples =
             @ExampleObject(value = "{\"target\":\"count_primes\",\"iterable\":[[0,100000],[100000,200000]]}"))))
-    Map<String, JsonNode> starmap(@PathVariable String pool, @RequestBody PoolRequests.Map request) throws InterruptedException {
+    ResponseEntity<byte[]> starmap(@PathVariable String pool, @RequestBody PoolRequests.Map request) throws InterruptedException {
         return mapSync(pool, request, true);
     }
 
@@ -179,11 +179,22 @@ class PoolController {
         return ResponseEntity.noContent().build();
     }
 
-    private Map<String, JsonNode> mapSync(String pool, PoolRequests.Map request, boolean star) throws InterruptedException {
+    /** {@code {"value": [...]}}, written from the workers' result text rather than from nodes. */
+    private ResponseEntity<byte[]> mapSync(String pool, PoolRequests.Map request, boolean star) throws InterruptedException {
         Duration timeout = Timeouts.of(request.timeout(), maxWait, "timeout");
-        Job job = pools.map(pool, required(request.target()), request.iterable(), request.chunksize(), star, timeout);
-        return Map.of("value", PoolViews.value(await(job, timeout)));
+        Job job = await(pools.map(pool, required(request.target()), request.iterable(), request.chunksize(), star, timeout), timeout);
+        var out = new java.io.ByteArrayOutputStream(64 + job.total() * 8);
+        try {
+            out.write(VALUE_OPEN);
+            job.writeValues(out);
+            out.write('}');
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out.toByteArray());
     }
+
+    private static final byte[] VALUE_OPEN = "{\"value\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private ResponseEntity<PoolViews.AsyncResult> mapAsync(String pool, PoolRequests.Map request, boolean star) {
         URI callback = request.callback() == null ? null : Callbacks.parse(request.callback());

@@ -49,7 +49,7 @@ public sealed interface Event {
     }
 
     /** Every element of a chunk returned; {@code results} is a JSON array in the chunk's order. */
-    record ChunkDone(long chunkId, JsonNode results) implements Event {
+    record ChunkDone(long chunkId, RawJson results) implements Event {
     }
 
     /**

@@ -81,10 +81,13 @@ public final class FrameCodec {
     }
 
     public Event decodeEvent(byte[] payload) throws ProtocolException {
+        RawJson.FRAME.set(payload);
         try {
             return mapper.readValue(payload, Event.class);
         } catch (JacksonException e) {
             throw new ProtocolException("malformed event frame: " + e.getOriginalMessage(), e);
+        } finally {
+            RawJson.FRAME.remove();
         }
     }
 

@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.procpool.ipc.RawJson;
 import dev.procpool.ipc.RemoteError;
+import dev.procpool.task.TaskJson;
 import dev.procpool.task.TaskMethod;
 import tools.jackson.databind.JsonNode;
 
@@ -41,7 +43,8 @@ public final class Job {
     private final TaskMethod method;
     private final boolean single;
     private final int total;
-    private final JsonNode[] results;
+    /** For each input index, the part holding its result, or null while there is none. */
+    private final Part[] partOf;
     private final int[] completionOrder;
     private final Instant createdAt;
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,7 +60,7 @@ public final class Job {
         this.method = method;
         this.total = total;
         this.single = single;
-        this.results = new JsonNode[total];
+        this.partOf = new Part[total];
         this.completionOrder = new int[total];
         this.createdAt = createdAt;
         if (total == 0) {
@@ -108,16 +111,50 @@ public final class Job {
         return finished.isDone();
     }
 
-    /** Places the results of the chunk that starts at {@code start}; true if that finished the job. */
+    /**
+     * The results of one chunk: as the worker's JSON text, parsed into nodes only when someone asks
+     * for a single result; a whole map's answer is written from the text.
+     */
+    private static final class Part {
+        final int start;
+        final int count;
+        final RawJson raw;
+        JsonNode nodes;
+
+        Part(int start, int count, RawJson raw, JsonNode nodes) {
+            this.start = start;
+            this.count = count;
+            this.raw = raw;
+            this.nodes = nodes;
+        }
+
+        JsonNode get(int index) {
+            if (nodes == null) {
+                nodes = raw.node();
+            }
+            return nodes.get(index - start);
+        }
+    }
+
+    /** Places the {@code count} results, as JSON text, of the chunk that starts at {@code start}; true if that finished the job. */
+    boolean place(int start, int count, RawJson chunkResults) {
+        return place(new Part(start, count, chunkResults, null));
+    }
+
+    /** Places results already parsed (those before a failing item); true if that finished the job. */
     boolean place(int start, JsonNode chunkResults) {
+        return place(new Part(start, chunkResults.size(), null, chunkResults));
+    }
+
+    private boolean place(Part part) {
         lock.lock();
         try {
             if (finished.isDone()) {
                 return false;
             }
-            for (int i = 0; i < chunkResults.size(); i++) {
-                results[start + i] = chunkResults.get(i);
-                completionOrder[done++] = start + i;
+            for (int i = part.start; i < part.start + part.count; i++) {
+                partOf[i] = part;
+                completionOrder[done++] = i;
             }
             changed.signalAll();
             if (done == total) {
@@ -184,12 +221,51 @@ public final class Job {
     public JsonNode[] values() {
         lock.lock();
         try {
-            if (!finished.isDone() || failure != null) {
-                throw new IllegalStateException("job " + id + " has no values");
+            requireValues();
+            JsonNode[] values = new JsonNode[total];
+            for (int i = 0; i < total; i++) {
+                values[i] = partOf[i].get(i);
             }
-            return results.clone();
+            return values;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Writes all values in input order as a JSON array, from the workers' text where it has it;
+     * only once the job has succeeded.
+     */
+    public void writeValues(java.io.OutputStream out) throws java.io.IOException {
+        Part[] parts;
+        lock.lock();
+        try {
+            requireValues();
+            parts = partOf.clone();
+        } finally {
+            lock.unlock();
+        }
+        out.write('[');
+        for (int i = 0; i < total; ) {
+            Part part = parts[i];
+            if (i > 0) {
+                out.write(',');
+            }
+            if (part.raw != null && part.start == i) {
+                byte[] text = part.raw.bytes();
+                out.write(text, 1, text.length - 2); // the chunk's array without its brackets
+                i += part.count;
+            } else {
+                out.write(TaskJson.MAPPER.writeValueAsBytes(part.get(i)));
+                i++;
+            }
+        }
+        out.write(']');
+    }
+
+    private void requireValues() {
+        if (!finished.isDone() || failure != null) {
+            throw new IllegalStateException("job " + id + " has no values");
         }
     }
 
@@ -201,10 +277,10 @@ public final class Job {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
-            while (results[index] == null && failure == null && nanos > 0) {
+            while (partOf[index] == null && failure == null && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
-            return results[index];
+            return partOf[index] == null ? null : partOf[index].get(index);
         } finally {
             lock.unlock();
         }
@@ -231,7 +307,7 @@ public final class Job {
     public JsonNode resultAt(int index) {
         lock.lock();
         try {
-            return results[index];
+            return partOf[index] == null ? null : partOf[index].get(index);
         } finally {
             lock.unlock();
         }

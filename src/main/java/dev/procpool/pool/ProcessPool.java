@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.procpool.ipc.Command;
 import dev.procpool.ipc.Event;
 import dev.procpool.ipc.FrameCodec;
+import dev.procpool.ipc.RawJson;
 import dev.procpool.process.ProcessManager;
 import dev.procpool.process.Worker;
 import dev.procpool.process.WorkerLaunchException;
@@ -328,11 +329,11 @@ public final class ProcessPool {
                 return;
             }
             switch (event) {
-                case Event.ChunkDone(long chunkId, JsonNode results) -> {
+                case Event.ChunkDone(long chunkId, RawJson results) -> {
                     Chunk c = finishChunk(slot, chunkId);
                     if (c != null) {
                         completedItems += c.size();
-                        c.job.place(c.start, results);
+                        c.job.place(c.start, c.size(), results);
                     }
                     sends = afterChunk(slot);
                 }

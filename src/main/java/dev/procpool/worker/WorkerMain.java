@@ -17,6 +17,7 @@ import dev.procpool.ipc.Event;
 import dev.procpool.ipc.FrameChannel;
 import dev.procpool.ipc.FrameCodec;
 import dev.procpool.ipc.ProtocolException;
+import dev.procpool.ipc.RawJson;
 import dev.procpool.ipc.RemoteError;
 import dev.procpool.task.TaskContext;
 import dev.procpool.task.TaskJson;
@@ -171,7 +172,7 @@ public final class WorkerMain {
                 results.add(TaskJson.toJson(value));
             }
             try {
-                channel.send(new Event.ChunkDone(chunk.chunkId(), results));
+                channel.send(new Event.ChunkDone(chunk.chunkId(), RawJson.of(results)));
             } catch (ProtocolException tooLarge) {
                 throw new IllegalStateException("the chunk's results do not fit in one frame; use a smaller chunksize: "
                         + tooLarge.getMessage());

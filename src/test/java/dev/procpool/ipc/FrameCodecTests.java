@@ -46,7 +46,7 @@ class FrameCodecTests {
                 new Event.TaskProgress(1, 40, 100),
                 new Event.TaskDone(1, json.objectNode().put("value", "ü ✓")),
                 new Event.TaskFailed(2, new RemoteError("java.lang.RuntimeException", "boom", "trace\n\tat x")),
-                new Event.ChunkDone(4, json.arrayNode().add(1).add(4)),
+                new Event.ChunkDone(4, RawJson.of(json.arrayNode().add(1).add(json.objectNode().put("s", "ü]\"")))),
                 new Event.ChunkFailed(5, 2, json.arrayNode().add(1).add(4), new RemoteError("java.lang.ArithmeticException", "/ by zero", "t")),
                 new Event.Exiting(3));
         var out = new ByteArrayOutputStream();
