@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -60,6 +62,19 @@ public final class FrameCodec {
         at += length;
         out[at++] = ']';
         out[at] = '}';
+        return out;
+    }
+
+    /**
+     * A {@link Event.ChunkDone} frame payload, its results written once, straight into the frame
+     * (not first into a {@link RawJson}). Decodes like any ChunkDone.
+     */
+    public byte[] encodeChunkDone(long chunkId, JsonNode results) {
+        byte[] head = ("{\"t\":\"ChunkDone\",\"chunkId\":" + chunkId + ",\"results\":").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = mapper.writeValueAsBytes(results);
+        byte[] out = Arrays.copyOf(head, head.length + body.length + 1);
+        System.arraycopy(body, 0, out, head.length, body.length);
+        out[out.length - 1] = '}';
         return out;
     }
 

@@ -17,7 +17,6 @@ import dev.procpool.ipc.Event;
 import dev.procpool.ipc.FrameChannel;
 import dev.procpool.ipc.FrameCodec;
 import dev.procpool.ipc.ProtocolException;
-import dev.procpool.ipc.RawJson;
 import dev.procpool.ipc.RemoteError;
 import dev.procpool.task.TaskContext;
 import dev.procpool.task.TaskJson;
@@ -41,14 +40,16 @@ public final class WorkerMain {
     static final int EXIT_USAGE = 64;
 
     private final FrameChannel channel;
+    private final FrameCodec codec;
     private final long heartbeatTimeoutMillis;
     private final LinkedBlockingQueue<Command> tasks = new LinkedBlockingQueue<>();
     private final Map<String, TaskMethod> methods = new ConcurrentHashMap<>();
     private volatile long lastHeardNanos = System.nanoTime();
     private final AtomicBoolean ending = new AtomicBoolean();
 
-    private WorkerMain(FrameChannel channel, long heartbeatTimeoutMillis) {
+    private WorkerMain(FrameChannel channel, FrameCodec codec, long heartbeatTimeoutMillis) {
         this.channel = channel;
+        this.codec = codec;
         this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
     }
 
@@ -75,7 +76,7 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(EXIT_MANAGER_GONE);
             return;
         }
-        new WorkerMain(channel, heartbeatTimeout).run();
+        new WorkerMain(channel, codec, heartbeatTimeout).run();
     }
 
     private static long parseLong(String text, long fallback) {
@@ -172,7 +173,7 @@ public final class WorkerMain {
                 results.add(TaskJson.toJson(value));
             }
             try {
-                channel.send(new Event.ChunkDone(chunk.chunkId(), RawJson.of(results)));
+                channel.sendPayload(codec.encodeChunkDone(chunk.chunkId(), results));
             } catch (ProtocolException tooLarge) {
                 throw new IllegalStateException("the chunk's results do not fit in one frame; use a smaller chunksize: "
                         + tooLarge.getMessage());

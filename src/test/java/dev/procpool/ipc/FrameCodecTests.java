@@ -73,6 +73,14 @@ class FrameCodecTests {
     }
 
     @Test
+    void aChunkDoneWrittenStraightIntoItsFrameDecodesAsTheRecordDoes() throws IOException {
+        var results = json.arrayNode().add(1).add("ü]\"}").add(json.objectNode().put("k", 2.5)).addNull();
+        Event decoded = codec.decodeEvent(codec.encodeChunkDone(12, results));
+        assertThat(decoded).isEqualTo(new Event.ChunkDone(12, RawJson.of(results)));
+        assertThat(((Event.ChunkDone) decoded).results().node()).isEqualTo(results);
+    }
+
+    @Test
     void aLengthBeyondTheLimitIsRefusedBeforeAnythingIsAllocated() {
         byte[] huge = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
         assertThatThrownBy(() -> FrameCodec.readFrame(new ByteArrayInputStream(huge))).isInstanceOf(ProtocolException.class);
