@@ -21,7 +21,16 @@ public final class FrameChannel implements AutoCloseable {
     private final OutputStream out;
     private final ReentrantLock sendLock = new ReentrantLock();
 
+    /** Socket buffers large enough for a pool chunk's frame, so neither side's write waits on the other's read. */
+    static final int SOCKET_BUFFER_BYTES = 1024 * 1024;
+
     public FrameChannel(SocketChannel socket, FrameCodec codec) {
+        try {
+            socket.setOption(java.net.StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            socket.setOption(java.net.StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the system's defaults still work, only with more waiting
+        }
         this.socket = socket;
         this.codec = codec;
         this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket), 64 * 1024));
