@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
@@ -81,6 +82,8 @@ class PoolController {
 
     @PostMapping(path = "/{pool}/apply", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Run one call and wait for its value", description = "As pool.apply(target, args, kwds) → {value}." + FAILURES)
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PoolViews.Value.class),
+            examples = @ExampleObject(value = "{\"value\":100}")))
     Map<String, JsonNode> apply(@PathVariable String pool, @RequestBody PoolRequests.Apply request) throws InterruptedException {
         Duration timeout = Timeouts.of(request.timeout(), maxWait, "timeout");
         return Map.of("value", PoolViews.value(await(pools.apply(pool, required(request.target()), request.args(), request.kwargs(), timeout), timeout)));
@@ -102,7 +105,8 @@ class PoolController {
                     + "the items in four chunks per worker." + FAILURES,
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples =
             @ExampleObject(value = "{\"target\":\"demo.square\",\"iterable\":[0,1,2,3,4,5,6,7,8,9]}"))))
-    @ApiResponse(responseCode = "200", content = @Content(examples = @ExampleObject(value = "{\"value\":[0,1,4,9,16,25,36,49,64,81]}")))
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PoolViews.Value.class),
+            examples = @ExampleObject(value = "{\"value\":[0,1,4,9,16,25,36,49,64,81]}")))
     ResponseEntity<byte[]> map(@PathVariable String pool, @RequestBody PoolRequests.Map request) throws InterruptedException {
         return mapSync(pool, request, false);
     }
@@ -111,6 +115,8 @@ class PoolController {
     @Operation(summary = "Like map, but each item is a list of arguments", description = "As pool.starmap(target, iterable, chunksize)." + FAILURES,
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples =
             @ExampleObject(value = "{\"target\":\"count_primes\",\"iterable\":[[0,100000],[100000,200000]]}"))))
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PoolViews.Value.class),
+            examples = @ExampleObject(value = "{\"value\":[9592,8392]}")))
     ResponseEntity<byte[]> starmap(@PathVariable String pool, @RequestBody PoolRequests.Map request) throws InterruptedException {
         return mapSync(pool, request, true);
     }

@@ -31,6 +31,12 @@ final class PoolViews {
         }
     }
 
+    /** The answer of a synchronous call. */
+    @Schema(name = "Value")
+    record Value(@Schema(description = "apply: the target's return value; map and starmap: the list of them, in input order",
+            example = "[0, 1, 4, 9]") JsonNode value) {
+    }
+
     @Schema(name = "Progress")
     record Progress(long done, long total) {
     }

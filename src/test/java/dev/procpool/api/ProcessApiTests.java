@@ -187,10 +187,16 @@ class ProcessApiTests {
 
         JsonNode api = get("/v3/api-docs").json();
         for (String path : List.of("/api/processes", "/api/processes/{id}", "/api/processes/{id}/start", "/api/processes/{id}/join",
-                "/api/processes/{id}/terminate", "/api/processes/{id}/kill", "/api/processes/{id}/output", "/api/tasks")) {
+                "/api/processes/{id}/terminate", "/api/processes/{id}/kill", "/api/processes/{id}/output", "/api/tasks",
+                "/api/pools", "/api/pools/{pool}", "/api/pools/{pool}/apply", "/api/pools/{pool}/apply-async",
+                "/api/pools/{pool}/map", "/api/pools/{pool}/map-async", "/api/pools/{pool}/starmap",
+                "/api/pools/{pool}/starmap-async", "/api/pools/{pool}/imap", "/api/pools/{pool}/imap-unordered",
+                "/api/pools/{pool}/close", "/api/pools/{pool}/terminate", "/api/pools/{pool}/join", "/api/results/{id}")) {
             assertThat(api.get("paths").has(path)).as(path).isTrue();
         }
         assertThat(api.get("paths").get("/api/processes").get("post").toString()).contains("demo.worker");
+        assertThat(api.get("paths").get("/api/pools/{pool}/map").get("post").get("responses").get("200").toString())
+                .contains("#/components/schemas/Value").contains("[0,1,4,9,16,25,36,49,64,81]");
         Reply ui = call("GET", "/swagger-ui/index.html", null, null);
         assertThat(ui.status()).isEqualTo(200);
         assertThat(get("/swagger-ui.html").status()).isIn(200, 302);
