@@ -43,15 +43,19 @@ class EngineConfiguration {
                 p.maxPending(), p.maxResults(), p.resultTtl()), processes, Clock.systemUTC());
     }
 
+    /** The properties over {@link WorkerSettings#defaults()}: an empty path keeps the default. */
     static WorkerSettings workerSettings(ProcpoolProperties.Worker w) {
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        Path java = w.java().isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java") : Path.of(w.java());
+        WorkerSettings d = WorkerSettings.defaults();
         long cap = w.outputCap().toBytes();
         if (cap > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("procpool.worker.output-cap must be below 2 GB");
         }
-        return new WorkerSettings(java, w.jvmOptions(), w.maxHeap(), ProcpoolProperties.orTemp(w.socketDir(), null),
-                ProcpoolProperties.orTemp(w.cacheDir(), "procpool-" + user), w.aotCache(), w.spares(), w.startTimeout(),
-                w.heartbeatInterval(), w.heartbeatTimeout(), (int) cap);
+        return new WorkerSettings(orDefault(w.java(), d.javaCommand()), w.jvmOptions(), w.maxHeap(),
+                orDefault(w.socketDir(), d.socketDir()), orDefault(w.cacheDir(), d.cacheDir()), w.aotCache(), w.spares(),
+                w.startTimeout(), w.heartbeatInterval(), w.heartbeatTimeout(), (int) cap);
+    }
+
+    private static Path orDefault(String path, Path fallback) {
+        return path == null || path.isBlank() ? fallback : Path.of(path);
     }
 }

@@ -97,12 +97,4 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
      */
     public record Api(@DefaultValue("300s") Duration maxWait, @DefaultValue("8MB") DataSize maxRequestSize) {
     }
-
-    static Path orTemp(String dir, String child) {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        if (dir != null && !dir.isBlank()) {
-            return Path.of(dir);
-        }
-        return child == null ? tmp : tmp.resolve(child);
-    }
 }
