@@ -7,11 +7,14 @@ import dev.procpool.task.BuiltinTasks;
 import dev.procpool.task.TaskJson;
 import dev.procpool.task.TaskMethod;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
- * Runs the paths of a first task once, before the worker says Hello: decoding a command,
- * binding arguments, invoking a task, encoding its result. A fresh JVM spends some 30 ms
- * loading and linking those classes; a warm spare pays it before any client waits on it.
+ * Runs, once, the paths a first task takes before the worker says Hello: decoding a
+ * {@code RunTask} and a {@code RunChunk}, binding arguments both ways, invoking a task, and
+ * encoding its results as the worker really does. A fresh JVM spends some 30 ms loading and
+ * linking those classes; a warm spare pays it before any client waits on it, and the AOT
+ * training run, which runs this too, records them.
  */
 final class Warmup {
 
@@ -20,15 +23,29 @@ final class Warmup {
 
     static void run(FrameCodec codec) {
         try {
-            byte[] frame = codec.encode(new Command.RunTask(0, BuiltinTasks.class.getName(), "echo",
-                    TaskJson.MAPPER.readTree("[{\"k\": [1, \"s\", 2.5, true, null]}]"), null, false));
-            Command.RunTask run = (Command.RunTask) codec.decodeCommand(frame);
-            TaskMethod method = TaskMethod.find(BuiltinTasks.class, run.target());
-            Object value = method.invoke(method.bind(run.args(), run.kwargs(), null));
-            JsonNode result = TaskJson.MAPPER.valueToTree(value);
-            codec.decodeEvent(codec.encode(new Event.TaskDone(0, result)));
+            exercise(codec);
         } catch (Throwable t) {
             // only a warm-up: the real task reports its own errors
         }
+    }
+
+    /** The warm-up itself; it throws if one of the paths it walks is broken. */
+    static void exercise(FrameCodec codec) throws Throwable {
+        TaskMethod echo = TaskMethod.find(BuiltinTasks.class, "echo");
+        byte[] task = codec.encode(new Command.RunTask(0, BuiltinTasks.class.getName(), "echo",
+                TaskJson.MAPPER.readTree("[{\"k\": [1, \"s\", 2.5, true, null]}]"), null, false));
+        Command.RunTask run = (Command.RunTask) codec.decodeCommand(task);
+        JsonNode result = TaskJson.toJson(echo.invoke(echo.bind(run.args(), run.kwargs(), null)));
+        codec.decodeEvent(codec.encode(new Event.TaskDone(0, result)));
+
+        TaskMethod square = TaskMethod.find(BuiltinTasks.class, "square");
+        byte[] items = "1,2,3".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] chunk = codec.encodeRunChunk(0, BuiltinTasks.class.getName(), "square", Command.Spread.ONE, items, 0, items.length);
+        Command.RunChunk runChunk = (Command.RunChunk) codec.decodeCommand(chunk);
+        ArrayNode results = TaskJson.MAPPER.createArrayNode();
+        for (JsonNode item : runChunk.items()) {
+            results.add(TaskJson.toJson(square.invoke(square.bindItem(item, false, null))));
+        }
+        codec.decodeEvent(codec.encodeChunkDone(0, results));
     }
 }
