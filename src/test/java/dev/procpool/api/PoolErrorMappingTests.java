@@ -1,14 +1,11 @@
 package dev.procpool.api;
 
-import dev.procpool.config.ProcpoolProperties;
 import dev.procpool.pool.Items;
 import dev.procpool.pool.Job;
 import dev.procpool.pool.PoolBusyException;
 import dev.procpool.pool.PoolManager;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -22,13 +19,8 @@ import static org.mockito.Mockito.when;
 
 /** The pool controller's mapping of a full queue, which needs a million queued items to provoke for real. */
 @WebMvcTest(PoolController.class)
-@Import({PoolErrorMappingTests.Properties.class, Callbacks.class})
+@Import({BoundProperties.class, Callbacks.class})
 class PoolErrorMappingTests {
-
-    @TestConfiguration
-    @EnableConfigurationProperties(ProcpoolProperties.class)
-    static class Properties {
-    }
 
     @Autowired
     MockMvcTester mvc;

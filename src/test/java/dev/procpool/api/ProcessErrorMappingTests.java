@@ -1,13 +1,10 @@
 package dev.procpool.api;
 
-import dev.procpool.config.ProcpoolProperties;
 import dev.procpool.process.ProcessLimitException;
 import dev.procpool.process.ProcessManager;
 import dev.procpool.process.WorkerLaunchException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -21,13 +18,8 @@ import static org.mockito.Mockito.when;
 
 /** The controller's mapping of engine failures that are hard to provoke for real to problem responses. */
 @WebMvcTest(ProcessController.class)
-@Import(ProcessErrorMappingTests.Properties.class)
+@Import(BoundProperties.class)
 class ProcessErrorMappingTests {
-
-    @TestConfiguration
-    @EnableConfigurationProperties(ProcpoolProperties.class)
-    static class Properties {
-    }
 
     @Autowired
     MockMvcTester mvc;

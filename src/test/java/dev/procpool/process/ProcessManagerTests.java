@@ -151,4 +151,18 @@ class ProcessManagerTests {
             }
         }
     }
+
+    @Test
+    void aWorkerThatFallsSilentIsKilledByTheHeartbeat() throws Exception {
+        WorkerSettings d = WorkerSettings.defaults();
+        var strict = new WorkerSettings(d.javaCommand(), d.jvmOptions(), d.maxHeap(), d.socketDir(), d.cacheDir(),
+                d.aotCache(), 0, d.startTimeout(), Duration.ofMillis(200), Duration.ofSeconds(1), d.outputCapBytes());
+        try (var l = new WorkerLauncher(strict, List.of())) {
+            Worker w = l.launch();
+            Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(w.pid())).start();
+            assertThat(stop.waitFor()).isZero();
+            int raw = w.exited().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ProcessManager.exitcode(raw, w.declaredExitCode())).as("a frozen worker is SIGKILLed").isEqualTo(-9);
+        }
+    }
 }
