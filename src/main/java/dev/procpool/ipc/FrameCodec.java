@@ -78,6 +78,132 @@ public final class FrameCodec {
         return out;
     }
 
+    private static final byte[] CHUNK_DONE_HEAD = "{\"t\":\"ChunkDone\",\"chunkId\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESULTS_MEMBER = ",\"results\":".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A payload laid out as {@link #encodeChunkDone} writes it, read by that layout: the results
+     * are the bytes between {@code "results":} and the closing brace, cut out without tokenizing
+     * 12,500 numbers (which took ~0.7 ms a chunk, on the manager's side of every map). They come
+     * from an authenticated worker's Jackson writer and are parsed only if someone reads one
+     * result alone. Null when the payload has any other layout; it is then decoded in full.
+     */
+    static Event.ChunkDone chunkDone(byte[] p) {
+        if (!Arrays.equals(p, 0, Math.min(p.length, CHUNK_DONE_HEAD.length), CHUNK_DONE_HEAD, 0, CHUNK_DONE_HEAD.length)) {
+            return null;
+        }
+        int at = CHUNK_DONE_HEAD.length;
+        long id = 0;
+        int digits = 0;
+        for (; at < p.length && p[at] >= '0' && p[at] <= '9' && digits < 18; at++, digits++) {
+            id = id * 10 + (p[at] - '0');
+        }
+        int start = at + RESULTS_MEMBER.length;
+        int end = p.length - 1;
+        if (digits == 0 || start + 2 > end
+                || !Arrays.equals(p, at, start, RESULTS_MEMBER, 0, RESULTS_MEMBER.length)
+                || p[start] != '[' || p[end - 1] != ']' || p[end] != '}') {
+            return null;
+        }
+        return new Event.ChunkDone(id, new RawJson(Arrays.copyOfRange(p, start, end)));
+    }
+
+    private static final byte[] RUN_CHUNK_HEAD = "{\"t\":\"RunChunk\",".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A payload laid out as {@link #encodeRunChunk} writes it (items last): its members read with a
+     * streaming parser, its items, when they are all plain integers (a map over numbers), read by
+     * {@link #integers} into the same nodes a tree parse gives, some four times faster; any other
+     * items through the tree parser. Null when the payload has any other layout; it is then decoded
+     * in full.
+     */
+    Command.RunChunk runChunk(byte[] p) {
+        if (!Arrays.equals(p, 0, Math.min(p.length, RUN_CHUNK_HEAD.length), RUN_CHUNK_HEAD, 0, RUN_CHUNK_HEAD.length)
+                || p.length < 4 || p[p.length - 1] != '}' || p[p.length - 2] != ']') {
+            return null;
+        }
+        Long chunkId = null;
+        String className = null;
+        String target = null;
+        Command.Spread spread = null;
+        try (tools.jackson.core.JsonParser parser = mapper.createParser(p)) {
+            parser.nextToken();
+            for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+                tools.jackson.core.JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "t" -> { }
+                    case "chunkId" -> chunkId = value == tools.jackson.core.JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
+                    case "className" -> className = parser.getValueAsString();
+                    case "target" -> target = parser.getValueAsString();
+                    case "spread" -> spread = Command.Spread.valueOf(parser.getValueAsString());
+                    case "items" -> {
+                        long start = parser.currentTokenLocation().getByteOffset();
+                        if (value != tools.jackson.core.JsonToken.START_ARRAY || chunkId == null || className == null
+                                || target == null || spread == null || start <= 0 || p[(int) start] != '[') {
+                            return null;
+                        }
+                        int from = (int) start;
+                        int to = p.length - 1; // the items' closing bracket is the byte before the last brace
+                        JsonNode items = integers(p, from, to);
+                        if (items == null) {
+                            items = mapper.readTree(p, from, to - from);
+                        }
+                        return new Command.RunChunk(chunkId, className, target, spread, items);
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null; // decoded in full, which names what is wrong
+        }
+    }
+
+    /**
+     * The JSON array {@code p[from..to)} when it holds only integers of up to 18 digits, written
+     * compactly, as the nodes Jackson's tree parser makes of them (int-sized as {@code IntNode},
+     * others as {@code LongNode}); null for anything else.
+     */
+    static JsonNode integers(byte[] p, int from, int to) {
+        if (to - from < 2 || p[from] != '[' || p[to - 1] != ']') {
+            return null;
+        }
+        var nodes = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode((to - from) / 4);
+        int at = from + 1;
+        int end = to - 1;
+        if (at == end) {
+            return nodes;
+        }
+        while (true) {
+            boolean negative = at < end && p[at] == '-';
+            if (negative) {
+                at++;
+            }
+            int first = at;
+            long v = 0;
+            for (; at < end && p[at] >= '0' && p[at] <= '9'; at++) {
+                v = v * 10 + (p[at] - '0');
+            }
+            int digits = at - first;
+            if (digits == 0 || digits > 18 || digits > 1 && p[first] == '0') {
+                return null;
+            }
+            if (negative) {
+                v = -v;
+            }
+            nodes.add(v == (int) v ? tools.jackson.databind.node.IntNode.valueOf((int) v) : tools.jackson.databind.node.LongNode.valueOf(v));
+            if (at == end) {
+                return nodes;
+            }
+            if (p[at] != ',') {
+                return null;
+            }
+            at++;
+        }
+    }
+
     private static final byte[] CHUNK_ID = "{\"t\":\"RunChunk\",\"chunkId\":".getBytes(StandardCharsets.US_ASCII);
     /** The part of a RunChunk frame after its id, up to its items, by class, target and spread: a pool uses a few. */
     private final java.util.Map<String, byte[]> chunkHeads = new java.util.concurrent.ConcurrentHashMap<>();
@@ -88,6 +214,10 @@ public final class FrameCodec {
     }
 
     public Command decodeCommand(byte[] payload) throws ProtocolException {
+        Command.RunChunk chunk = runChunk(payload);
+        if (chunk != null) {
+            return chunk;
+        }
         try {
             return mapper.readValue(payload, Command.class);
         } catch (JacksonException e) {
@@ -96,6 +226,10 @@ public final class FrameCodec {
     }
 
     public Event decodeEvent(byte[] payload) throws ProtocolException {
+        Event.ChunkDone done = chunkDone(payload);
+        if (done != null) {
+            return done;
+        }
         RawJson.FRAME.set(payload);
         try {
             return mapper.readValue(payload, Event.class);

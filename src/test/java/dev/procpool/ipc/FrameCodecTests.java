@@ -97,4 +97,40 @@ class FrameCodecTests {
         assertThatThrownBy(() -> codec.decodeCommand("{\"t\":\"Ping\",\"seq\":1,\"extra\":2}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(ProtocolException.class);
     }
+
+    @Test
+    void aRunChunkOfIntegersIsReadByItsLayoutIntoTheNodesATreeParseGives() throws IOException {
+        String items = "0,1,-5,2147483647,2147483648,-2147483649,999999999999999999,-0";
+        byte[] text = items.getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = codec.encodeRunChunk(3, "a.\"B", "sq", Command.Spread.ONE, text, 0, text.length);
+        Command.RunChunk fast = codec.runChunk(frame);
+        var tree = tools.jackson.databind.json.JsonMapper.builder().build().readTree("[" + items + "]");
+        assertThat(fast).isEqualTo(new Command.RunChunk(3, "a.\"B", "sq", Command.Spread.ONE, tree));
+        for (int i = 0; i < tree.size(); i++) {
+            assertThat(fast.items().get(i).getClass()).as("element %d", i).isEqualTo(tree.get(i).getClass());
+        }
+        assertThat(codec.decodeCommand(frame)).isEqualTo(fast);
+        for (String other : List.of("1.5", "1e3", "\"x\"", "[1]", "1234567890123456789", "01", "-", "1, 2", "true")) {
+            byte[] b = ("[" + other + "]").getBytes(StandardCharsets.UTF_8);
+            assertThat(FrameCodec.integers(b, 0, b.length)).as(other).isNull();
+            byte[] f = codec.encodeRunChunk(4, "a.B", "sq", Command.Spread.ONE, b, 1, b.length - 2);
+            if (!other.equals("01") && !other.equals("-")) { // not JSON: refused below
+                assertThat(codec.decodeCommand(f)).as(other)
+                        .isEqualTo(new Command.RunChunk(4, "a.B", "sq", Command.Spread.ONE, tools.jackson.databind.json.JsonMapper.builder().build().readTree(b)));
+            }
+        }
+        assertThatThrownBy(() -> codec.decodeCommand(codec.encodeRunChunk(4, "a.B", "sq", Command.Spread.ONE, "01".getBytes(), 0, 2)))
+                .isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
+    void aChunkDoneInAnotherLayoutIsDecodedInFullAndABrokenOneIsRefused() throws IOException {
+        byte[] reordered = "{\"t\":\"ChunkDone\",\"results\":[1,2],\"chunkId\":3}".getBytes(StandardCharsets.UTF_8);
+        assertThat(FrameCodec.chunkDone(reordered)).isNull();
+        assertThat(codec.decodeEvent(reordered)).isEqualTo(new Event.ChunkDone(3, RawJson.of(json.arrayNode().add(1).add(2))));
+        assertThat(FrameCodec.chunkDone(codec.encodeChunkDone(3, json.arrayNode().add(1)))).isNotNull();
+        for (String broken : List.of("{\"t\":\"ChunkDone\",\"chunkId\":3,\"results\":[1,2]", "{\"t\":\"ChunkDone\",\"chunkId\":,\"results\":[1]}")) {
+            assertThatThrownBy(() -> codec.decodeEvent(broken.getBytes(StandardCharsets.UTF_8))).as(broken).isInstanceOf(ProtocolException.class);
+        }
+    }
 }
