@@ -168,6 +168,26 @@ class PoolApiTests {
                 400, "invalid-request");
     }
 
+    @Test
+    void mapBodiesAreReadAsAnyJsonClientWritesThemAndBadOnesAreProblems() throws Exception {
+        // Python's json.dumps separates with ", " and ": "; members in any order
+        assertThat(post("/api/pools/default/map", "{\"iterable\": [1, 2, 3], \"target\": \"square\"}").json().get("value").toString())
+                .isEqualTo("[1,4,9]");
+        assertThat(post("/api/pools/default/starmap", "{\n \"target\": \"count_primes\",\n \"iterable\": [[2, 10], [10, 20]]\n}").json()
+                .get("value").toString()).isEqualTo("[4,4]");
+        assertProblem(post("/api/pools/default/map", "{\"target\":\"square\",\"iterable\":[1,,2]}"), 400, "malformed-request");
+        assertProblem(post("/api/pools/default/map", "{\"target\":\"square\",\"iterable\":[1,2]"), 400, "malformed-request");
+        assertProblem(post("/api/pools/default/imap", "{\"target\":\"square\",\"iterable\":[01]}"), 400, "malformed-request");
+        assertProblem(post("/api/pools/default/map", "{\"target\":\"square\",\"iterable\":[1],\"chunksize\":\"x\"}"), 400, "malformed-request");
+        String huge = "{\"target\":\"square\",\"iterable\":[" + "1,".repeat(4_300_000) + "1]}";
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/pools/default/map"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge.getBytes())))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(new Reply(chunked.statusCode(), chunked.headers().firstValue("Content-Type").orElse(""), null, chunked.body()),
+                413, "payload-too-large");
+    }
+
     private static void assertProblem(Reply r, int status, String slug) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.contentType()).as(r.body()).startsWith("application/problem+json");

@@ -1,5 +1,7 @@
 package dev.procpool.pool;
 
+import java.util.List;
+
 import dev.procpool.ipc.Command;
 import dev.procpool.ipc.FrameCodec;
 import dev.procpool.task.TaskJson;
@@ -48,6 +50,37 @@ class ItemsTests {
                 assertThat(codec.decodeCommand(frame)).as("[%d, %d)", from, to)
                         .isEqualTo(new Command.RunChunk(7, "a.\"B", "t\\x", Command.Spread.ONE, slice));
             }
+        }
+    }
+
+    @Test
+    void aScanReadsPlainScalarsAsTheTokenizerDoesAndSaysWhereTheArrayEnds() {
+        String scalars = "[ 1,-2 , 3.5e2,-0.0E-1, \"a b\" ,\"\",true,false,null,0,2147483648 ]";
+        byte[] text = ("{\"x\":" + scalars + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Items.Scanned scanned = Items.scan(text, 5);
+        Items read;
+        try (var parser = TaskJson.MAPPER.createParser(scalars)) {
+            parser.nextToken();
+            read = Items.read(parser);
+        }
+        assertThat(scanned).isNotNull();
+        assertThat(scanned.end()).isEqualTo(text.length - 1);
+        assertThat(scanned.items().size()).isEqualTo(read.size());
+        for (int i = 0; i < read.size(); i++) {
+            assertThat(scanned.items().kind(i)).as("kind %d", i).isEqualTo(read.kind(i));
+            assertThat(scanned.items().text(i)).as("text %d", i).isEqualTo(read.text(i));
+            assertThat(scanned.items().length(i)).as("length %d", i).isEqualTo(read.length(i));
+        }
+        assertThat(scanned.items().length(0, read.size())).isEqualTo(read.length(0, read.size()));
+        assertThat(Items.scan("[]".getBytes(), 0).items().size()).isZero();
+        assertThat(Items.scan("[ ]".getBytes(), 0).end()).isEqualTo(3);
+    }
+
+    @Test
+    void aScanGivesUpOnAnythingButWellFormedPlainScalars() {
+        for (String text : List.of("[[1]]", "[{}]", "[\"a\\\"b\"]", "[\"ü\"]", "[\"tab\there\"]", "[01]", "[1.]", "[.5]", "[-]",
+                "[+1]", "[1e]", "[1e+]", "[1,]", "[,1]", "[1 2]", "[tru]", "[nul]", "[truex]", "[NaN]", "[1", "[\"a", "", "x")) {
+            assertThat(Items.scan(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0)).as(text).isNull();
         }
     }
 }
