@@ -189,18 +189,12 @@ class PoolController {
     private ResponseEntity<byte[]> mapSync(String pool, PoolRequests.Map request, boolean star) throws InterruptedException {
         Duration timeout = Timeouts.of(request.timeout(), maxWait, "timeout");
         Job job = await(pools.map(pool, required(request.target()), request.iterable(), request.chunksize(), star, timeout), timeout);
-        var out = new java.io.ByteArrayOutputStream(64 + job.total() * 8);
-        try {
-            out.write(VALUE_OPEN);
-            job.writeValues(out);
-            out.write('}');
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out.toByteArray());
+        byte[] body = job.valuesJson(VALUE_OPEN, VALUE_CLOSE);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
 
     private static final byte[] VALUE_OPEN = "{\"value\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] VALUE_CLOSE = {'}'};
 
     private ResponseEntity<PoolViews.AsyncResult> mapAsync(String pool, PoolRequests.Map request, boolean star) {
         URI callback = request.callback() == null ? null : Callbacks.parse(request.callback());

@@ -233,10 +233,11 @@ public final class Job {
     }
 
     /**
-     * Writes all values in input order as a JSON array, from the workers' text where it has it;
-     * only once the job has succeeded.
+     * All values in input order as one JSON array, {@code prefix} before it and {@code suffix}
+     * after it, in an array of exactly that size: copied from the workers' text where it has it,
+     * written from nodes where it has those; only once the job has succeeded.
      */
-    public void writeValues(java.io.OutputStream out) throws java.io.IOException {
+    public byte[] valuesJson(byte[] prefix, byte[] suffix) {
         Part[] parts;
         lock.lock();
         try {
@@ -245,22 +246,42 @@ public final class Job {
         } finally {
             lock.unlock();
         }
-        out.write('[');
+        // the pieces first (a part's text without its brackets, or one value's), so the answer is sized once
+        var pieces = new java.util.ArrayList<byte[]>();
+        var from = new java.util.ArrayList<int[]>();
+        int length = prefix.length + 2 + suffix.length;
         for (int i = 0; i < total; ) {
             Part part = parts[i];
-            if (i > 0) {
-                out.write(',');
-            }
+            byte[] text;
+            int[] range;
             if (part.raw != null && part.start == i) {
-                byte[] text = part.raw.bytes();
-                out.write(text, 1, text.length - 2); // the chunk's array without its brackets
+                text = part.raw.bytes();
+                range = new int[] {1, text.length - 2}; // the chunk's array without its brackets
                 i += part.count;
             } else {
-                out.write(TaskJson.MAPPER.writeValueAsBytes(part.get(i)));
+                text = TaskJson.MAPPER.writeValueAsBytes(part.get(i));
+                range = new int[] {0, text.length};
                 i++;
             }
+            pieces.add(text);
+            from.add(range);
+            length += range[1] + (pieces.size() > 1 ? 1 : 0);
         }
-        out.write(']');
+        byte[] out = new byte[length];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        int at = prefix.length;
+        out[at++] = '[';
+        for (int p = 0; p < pieces.size(); p++) {
+            if (p > 0) {
+                out[at++] = ',';
+            }
+            int[] range = from.get(p);
+            System.arraycopy(pieces.get(p), range[0], out, at, range[1]);
+            at += range[1];
+        }
+        out[at++] = ']';
+        System.arraycopy(suffix, 0, out, at, suffix.length);
+        return out;
     }
 
     private void requireValues() {
