@@ -1,0 +1,30 @@
+package dev.procpool.shared;
+
+/** Why a shared object could not be made or found. */
+public abstract sealed class SharedObjectException extends RuntimeException {
+
+    SharedObjectException(String message) {
+        super(message);
+    }
+
+    /** No object of that kind and name. */
+    public static final class NotFound extends SharedObjectException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /** The name is taken for that kind. */
+    public static final class Exists extends SharedObjectException {
+        Exists(String message) {
+            super(message);
+        }
+    }
+
+    /** Past the configured count or byte cap, or the file system's room. */
+    public static final class LimitReached extends SharedObjectException {
+        LimitReached(String message) {
+            super(message);
+        }
+    }
+}
