@@ -6,8 +6,10 @@ import java.time.Clock;
 import dev.procpool.pool.PoolManager;
 import dev.procpool.process.ProcessLimits;
 import dev.procpool.process.ProcessManager;
+import dev.procpool.process.SharedReferences;
 import dev.procpool.process.WorkerLauncher;
 import dev.procpool.process.WorkerSettings;
+import dev.procpool.shared.SharedObjects;
 import dev.procpool.task.TaskCatalog;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -29,18 +31,33 @@ class EngineConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ProcessManager processManager(ProcpoolProperties properties, TaskCatalog catalog, WorkerLauncher launcher) {
-        var p = properties.processes();
-        return new ProcessManager(catalog, launcher, new ProcessLimits(p.maxLive(), p.maxRetained(), p.terminateGrace()),
-                Clock.systemUTC());
+    SharedObjects sharedObjects(ProcpoolProperties properties, WorkerLauncher launcher) throws java.io.IOException {
+        var s = properties.shared();
+        var objects = new SharedObjects(orDefault(s.dir(), SharedObjects.defaultBase()),
+                new SharedObjects.Limits(s.maxBytes().toBytes(), s.maxObjects()));
+        launcher.onWorkerExit(objects::releaseHeldBy);
+        return objects;
+    }
+
+    @Bean
+    SharedReferences sharedReferences(SharedObjects objects) {
+        return new SharedReferences(objects);
     }
 
     @Bean(destroyMethod = "close")
-    PoolManager poolManager(ProcpoolProperties properties, TaskCatalog catalog, WorkerLauncher launcher) {
+    ProcessManager processManager(ProcpoolProperties properties, TaskCatalog catalog, WorkerLauncher launcher,
+                                  SharedReferences shared) {
+        var p = properties.processes();
+        return new ProcessManager(catalog, launcher, new ProcessLimits(p.maxLive(), p.maxRetained(), p.terminateGrace()),
+                Clock.systemUTC(), shared);
+    }
+
+    @Bean(destroyMethod = "close")
+    PoolManager poolManager(ProcpoolProperties properties, TaskCatalog catalog, WorkerLauncher launcher, SharedReferences shared) {
         var p = properties.pools();
         int processes = p.defaultProcesses() > 0 ? p.defaultProcesses() : Runtime.getRuntime().availableProcessors();
         return new PoolManager(catalog, launcher, new PoolManager.Limits(p.maxPools(), p.maxProcesses(), p.retries(),
-                p.maxPending(), p.maxResults(), p.resultTtl()), processes, Clock.systemUTC());
+                p.maxPending(), p.maxResults(), p.resultTtl()), processes, Clock.systemUTC(), shared);
     }
 
     /** The properties over {@link WorkerSettings#defaults()}: an empty path keeps the default. */

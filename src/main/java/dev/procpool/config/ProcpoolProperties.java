@@ -16,10 +16,12 @@ import org.springframework.util.unit.DataSize;
  * @param pools     pools, their queues and async results
  * @param tasks     where task plugins come from
  * @param api       limits of the REST API
+ * @param shared    shared memory: where its files live and how much of it there may be
  */
 @ConfigurationProperties("procpool")
 public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Processes processes,
-                                 @DefaultValue Pools pools, @DefaultValue Tasks tasks, @DefaultValue Api api) {
+                                 @DefaultValue Pools pools, @DefaultValue Tasks tasks, @DefaultValue Api api,
+                                 @DefaultValue Shared shared) {
 
     /**
      * Worker JVMs.
@@ -96,5 +98,16 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
      * @param maxRequestSize the largest request body accepted; a larger one is refused with 413
      */
     public record Api(@DefaultValue("300s") Duration maxWait, @DefaultValue("8MB") DataSize maxRequestSize) {
+    }
+
+    /**
+     * Shared memory (Value, Array, SharedMemory and the synchronisation objects).
+     *
+     * @param dir        parent of the manager's private (0700) segment directory; empty means /dev/shm when writable, else the temp dir
+     * @param maxBytes   bytes all segment files may take together; keep it below the size of /dev/shm (Docker's default is 64 MB)
+     * @param maxObjects shared objects of all kinds that may exist at once
+     */
+    public record Shared(@DefaultValue("") String dir, @DefaultValue("32MB") DataSize maxBytes,
+                         @DefaultValue("1024") int maxObjects) {
     }
 }

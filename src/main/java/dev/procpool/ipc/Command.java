@@ -1,5 +1,8 @@
 package dev.procpool.ipc;
 
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import tools.jackson.databind.JsonNode;
@@ -18,16 +21,24 @@ import tools.jackson.databind.JsonNode;
 public sealed interface Command {
 
     /**
-     * Run the task method named {@code target} in {@code className}. {@code args} is a JSON
+     * Run the task method named {@code target} in {@code className}. {@code refs} maps each
+     * shared-object reference the arguments make ({@code "$value:num"}) to the segment file the
+     * worker maps for it. {@code args} is a JSON
      * array and {@code kwargs} a JSON object, forwarded
      * as the client sent them. With {@code exitWhenDone} the worker ends its JVM afterwards
      * with exit code 0 (returned) or 1 (raised), as a {@code multiprocessing.Process} does.
      */
     record RunTask(long taskId, String className, String target, JsonNode args, JsonNode kwargs,
-                   boolean exitWhenDone) implements Command {
+                   boolean exitWhenDone, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> refs) implements Command {
         public RunTask {
             args = args == null || args.isNull() ? null : args;
             kwargs = kwargs == null || kwargs.isNull() ? null : kwargs;
+            refs = refs == null ? Map.of() : Map.copyOf(refs);
+        }
+
+        /** A call without shared-object references. */
+        public RunTask(long taskId, String className, String target, JsonNode args, JsonNode kwargs, boolean exitWhenDone) {
+            this(taskId, className, target, args, kwargs, exitWhenDone, Map.of());
         }
     }
 
@@ -47,7 +58,16 @@ public sealed interface Command {
      * {@link Event.ChunkDone} with the results in order, or {@link Event.ChunkFailed} at the first
      * element that raised.
      */
-    record RunChunk(long chunkId, String className, String target, Spread spread, JsonNode items) implements Command {
+    record RunChunk(long chunkId, String className, String target, Spread spread,
+                    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> refs, JsonNode items) implements Command {
+        public RunChunk {
+            refs = refs == null ? Map.of() : Map.copyOf(refs);
+        }
+
+        /** A chunk without shared-object references. */
+        public RunChunk(long chunkId, String className, String target, Spread spread, JsonNode items) {
+            this(chunkId, className, target, spread, Map.of(), items);
+        }
     }
 
     /** Heartbeat; the worker answers {@link Event.Pong} with the same sequence number. */

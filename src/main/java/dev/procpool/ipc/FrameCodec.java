@@ -48,7 +48,15 @@ public final class FrameCodec {
      */
     public byte[] encodeRunChunk(long chunkId, String className, String target, Command.Spread spread,
                                  byte[] items, int offset, int length) {
-        byte[] head = chunkHeads.computeIfAbsent(className + '\n' + target + '\n' + spread, k -> chunkHead(className, target, spread));
+        return encodeRunChunk(chunkId, className, target, spread, java.util.Map.of(), items, offset, length);
+    }
+
+    /** As {@link #encodeRunChunk(long, String, String, Command.Spread, byte[], int, int)}, with the chunk's shared-object references. */
+    public byte[] encodeRunChunk(long chunkId, String className, String target, Command.Spread spread,
+                                 java.util.Map<String, String> refs, byte[] items, int offset, int length) {
+        byte[] head = refs.isEmpty()
+                ? chunkHeads.computeIfAbsent(className + '\n' + target + '\n' + spread, k -> chunkHead(className, target, spread, ""))
+                : chunkHead(className, target, spread, ",\"refs\":" + mapper.writeValueAsString(refs));
         byte[] id = Long.toString(chunkId).getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[CHUNK_ID.length + id.length + head.length + length + 2];
         int at = 0;
@@ -126,6 +134,7 @@ public final class FrameCodec {
         String className = null;
         String target = null;
         Command.Spread spread = null;
+        java.util.Map<String, String> refs = java.util.Map.of();
         try (tools.jackson.core.JsonParser parser = mapper.createParser(p)) {
             parser.nextToken();
             for (String name = parser.nextName(); name != null; name = parser.nextName()) {
@@ -136,6 +145,7 @@ public final class FrameCodec {
                     case "className" -> className = parser.getValueAsString();
                     case "target" -> target = parser.getValueAsString();
                     case "spread" -> spread = Command.Spread.valueOf(parser.getValueAsString());
+                    case "refs" -> refs = mapper.readValue(parser, new tools.jackson.core.type.TypeReference<java.util.Map<String, String>>() { });
                     case "items" -> {
                         long start = parser.currentTokenLocation().getByteOffset();
                         if (value != tools.jackson.core.JsonToken.START_ARRAY || chunkId == null || className == null
@@ -148,7 +158,7 @@ public final class FrameCodec {
                         if (items == null) {
                             items = mapper.readTree(p, from, to - from);
                         }
-                        return new Command.RunChunk(chunkId, className, target, spread, items);
+                        return new Command.RunChunk(chunkId, className, target, spread, refs, items);
                     }
                     default -> {
                         return null;
@@ -208,9 +218,9 @@ public final class FrameCodec {
     /** The part of a RunChunk frame after its id, up to its items, by class, target and spread: a pool uses a few. */
     private final java.util.Map<String, byte[]> chunkHeads = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private byte[] chunkHead(String className, String target, Command.Spread spread) {
+    private byte[] chunkHead(String className, String target, Command.Spread spread, String refs) {
         return (",\"className\":" + mapper.writeValueAsString(className) + ",\"target\":" + mapper.writeValueAsString(target)
-                + ",\"spread\":\"" + spread.name() + "\",\"items\":[").getBytes(StandardCharsets.UTF_8);
+                + ",\"spread\":\"" + spread.name() + "\"" + refs + ",\"items\":[").getBytes(StandardCharsets.UTF_8);
     }
 
     public Command decodeCommand(byte[] payload) throws ProtocolException {

@@ -47,6 +47,8 @@ public final class Job {
     private final Part[] partOf;
     private final int[] completionOrder;
     private final Instant createdAt;
+    /** The shared objects the call's arguments refer to, and their files, for the workers. */
+    private final java.util.Map<String, String> refs;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final CompletableFuture<Job> finished = new CompletableFuture<>();
@@ -55,6 +57,11 @@ public final class Job {
     private Instant finishedAt;
 
     Job(String id, String pool, TaskMethod method, int total, boolean single, Instant createdAt) {
+        this(id, pool, method, total, single, createdAt, java.util.Map.of());
+    }
+
+    Job(String id, String pool, TaskMethod method, int total, boolean single, Instant createdAt, java.util.Map<String, String> refs) {
+        this.refs = refs;
         this.id = id;
         this.pool = pool;
         this.method = method;
@@ -87,6 +94,10 @@ public final class Job {
 
     TaskMethod method() {
         return method;
+    }
+
+    java.util.Map<String, String> refs() {
+        return refs;
     }
 
     /** True for {@code apply}: its value is the one result, not a list. */

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
 import dev.procpool.ipc.Command;
+import dev.procpool.process.SharedReferences;
 import dev.procpool.process.WorkerLauncher;
 import dev.procpool.task.TaskArgumentException;
 import dev.procpool.task.TaskCatalog;
@@ -51,6 +52,7 @@ public final class PoolManager implements AutoCloseable {
     }
 
     private final TaskCatalog catalog;
+    private final SharedReferences shared;
     private final WorkerLauncher launcher;
     private final Limits limits;
     private final ScheduledExecutorService timer;
@@ -58,6 +60,12 @@ public final class PoolManager implements AutoCloseable {
     private final ResultStore results;
 
     public PoolManager(TaskCatalog catalog, WorkerLauncher launcher, Limits limits, int defaultProcesses, Clock clock) {
+        this(catalog, launcher, limits, defaultProcesses, clock, SharedReferences.NONE);
+    }
+
+    public PoolManager(TaskCatalog catalog, WorkerLauncher launcher, Limits limits, int defaultProcesses, Clock clock,
+                       SharedReferences shared) {
+        this.shared = shared;
         this.catalog = catalog;
         this.launcher = launcher;
         this.limits = limits;
@@ -80,9 +88,10 @@ public final class PoolManager implements AutoCloseable {
             throw new IllegalArgumentException("maxtasksperchild must be at least 1, got " + maxtasksperchild);
         }
         TaskMethod init = null;
+        SharedReferences.Call initRefs = shared.call();
         if (initializer != null) {
             init = catalog.require(initializer);
-            init.validate(initargs, null);
+            init.validate(initargs, null, initRefs);
         } else if (initargs != null && !initargs.isNull() && !initargs.isEmpty()) {
             throw new IllegalArgumentException("initargs given without an initializer");
         }
@@ -93,7 +102,7 @@ public final class PoolManager implements AutoCloseable {
             throw new PoolBusyException("at most " + limits.maxPools() + " pools may exist", limits.maxPools());
         }
         var settings = new ProcessPool.Settings(name, n, maxtasksperchild == null ? 0 : maxtasksperchild, init,
-                initargs, limits.retries(), limits.maxPending());
+                initargs, initRefs.refs(), limits.retries(), limits.maxPending());
         ProcessPool pool = new ProcessPool(settings, launcher, timer);
         pools.put(name, pool);
         return pool;
@@ -126,11 +135,12 @@ public final class PoolManager implements AutoCloseable {
     public Job apply(String pool, String target, JsonNode args, JsonNode kwargs, Duration timeout) {
         ProcessPool p = get(pool);
         TaskMethod method = catalog.require(target);
-        method.validate(args, kwargs);
+        SharedReferences.Call refs = shared.call();
+        method.validate(args, kwargs, refs);
         var call = JsonNodeFactory.instance.objectNode();
         call.set("args", args == null ? JsonNodeFactory.instance.arrayNode() : args);
         call.set("kwargs", kwargs == null ? JsonNodeFactory.instance.objectNode() : kwargs);
-        Job job = newJob(p, method, 1, true);
+        Job job = newJob(p, method, 1, true, refs.refs());
         p.submit(job, Items.of(JsonNodeFactory.instance.arrayNode().add(call)), Command.Spread.CALL, 1, timeout);
         return job;
     }
@@ -154,19 +164,20 @@ public final class PoolManager implements AutoCloseable {
             throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
         }
         Class<?> single = star ? null : method.singleParamType();
+        SharedReferences.Call refs = shared.call();
         for (int i = 0; i < iterable.size(); i++) {
             if (single != null && fits(single, iterable, i)) {
                 continue;
             }
             try {
-                method.bindItem(iterable.node(i), star, null);
+                method.bindItem(iterable.node(i), star, null, refs);
             } catch (TaskArgumentException e) {
                 throw new TaskArgumentException("iterable[" + i + "]", "item " + i + ": " + e.getMessage());
             }
         }
         int n = iterable.size();
         int size = chunksize != null ? chunksize : defaultChunksize(n, p.settings().processes());
-        Job job = newJob(p, method, n, false);
+        Job job = newJob(p, method, n, false, refs.refs());
         p.submit(job, iterable, star ? Command.Spread.ARGS : Command.Spread.ONE, size, timeout);
         return job;
     }
@@ -202,9 +213,9 @@ public final class PoolManager implements AutoCloseable {
         return Math.max(1, size);
     }
 
-    private Job newJob(ProcessPool pool, TaskMethod method, int total, boolean single) {
+    private Job newJob(ProcessPool pool, TaskMethod method, int total, boolean single, java.util.Map<String, String> refs) {
         String id = "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        return new Job(id, pool.name(), method, total, single, java.time.Instant.now());
+        return new Job(id, pool.name(), method, total, single, java.time.Instant.now(), refs);
     }
 
     /** Keeps {@code job} as an async result clients can fetch by id. */

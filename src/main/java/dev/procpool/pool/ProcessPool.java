@@ -52,7 +52,10 @@ public final class ProcessPool {
      * @param maxPending       items that may wait in the queue; beyond it a submission is refused
      */
     public record Settings(String name, int processes, int maxtasksperchild, TaskMethod initializer, JsonNode initargs,
-                           int retries, long maxPending) {
+                           java.util.Map<String, String> initRefs, int retries, long maxPending) {
+        public Settings {
+            initRefs = initRefs == null ? java.util.Map.of() : java.util.Map.copyOf(initRefs);
+        }
     }
 
     public record WorkerStatus(Long pid, String state, String task, long tasksDone) {
@@ -209,7 +212,7 @@ public final class ProcessPool {
                 running.put(c.id, c);
                 activeItems += c.size();
                 TaskMethod m = c.job.method();
-                byte[] frame = codec.encodeRunChunk(c.id, m.className(), m.name(), c.spread, c.items.bytes(),
+                byte[] frame = codec.encodeRunChunk(c.id, m.className(), m.name(), c.spread, c.job.refs(), c.items.bytes(),
                         c.items.offset(c.start), c.items.length(c.start, c.end));
                 sends.add(new Send(slot.worker, null, frame));
             }
@@ -278,7 +281,7 @@ public final class ProcessPool {
                 } else {
                     TaskMethod init = settings.initializer();
                     sends = List.of(new Send(w, new Command.RunTask(INITIALIZER_TASK, init.className(), init.name(),
-                            settings.initargs(), null, false)));
+                            settings.initargs(), null, false, settings.initRefs())));
                 }
             } finally {
                 lock.unlock();

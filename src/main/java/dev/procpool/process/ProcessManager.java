@@ -53,10 +53,16 @@ public final class ProcessManager implements AutoCloseable {
     private final Map<String, ManagedProcess> processes = new ConcurrentHashMap<>();
     private final AtomicLong names = new AtomicLong();
     private final AtomicLong taskIds = new AtomicLong();
+    private final SharedReferences shared;
     private final AtomicInteger live = new AtomicInteger();
     private final ReentrantLock createLock = new ReentrantLock();
 
     public ProcessManager(TaskCatalog catalog, WorkerLauncher launcher, ProcessLimits limits, Clock clock) {
+        this(catalog, launcher, limits, clock, SharedReferences.NONE);
+    }
+
+    public ProcessManager(TaskCatalog catalog, WorkerLauncher launcher, ProcessLimits limits, Clock clock, SharedReferences shared) {
+        this.shared = shared;
         this.catalog = catalog;
         this.launcher = launcher;
         this.limits = limits;
@@ -66,7 +72,8 @@ public final class ProcessManager implements AutoCloseable {
     /** Creates a process; with {@code start} also starts it and returns it running. */
     public ProcessSnapshot create(Spec spec, boolean start) {
         TaskMethod method = catalog.require(spec.target());
-        method.validate(spec.args(), spec.kwargs());
+        SharedReferences.Call refs = shared.call();
+        method.validate(spec.args(), spec.kwargs(), refs);
         if (spec.name() != null && !NAME.matcher(spec.name()).matches()) {
             throw new IllegalArgumentException("name must match " + NAME.pattern());
         }
@@ -79,7 +86,7 @@ public final class ProcessManager implements AutoCloseable {
             makeRoom();
             String id = "p" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             String name = spec.name() != null ? spec.name() : "Process-" + names.incrementAndGet();
-            p = new ManagedProcess(id, name, spec, method, clock.instant());
+            p = new ManagedProcess(id, name, spec, method, clock.instant(), refs.refs());
             processes.put(id, p);
         } finally {
             createLock.unlock();
@@ -152,7 +159,7 @@ public final class ProcessManager implements AutoCloseable {
             worker.exited().whenComplete((code, e) -> ended(p, code == null ? -1 : code));
             try {
                 worker.send(new Command.RunTask(taskIds.incrementAndGet(), p.method.className(), p.method.name(),
-                        p.spec.args(), p.spec.kwargs(), true));
+                        p.spec.args(), p.spec.kwargs(), true, p.refs));
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "{0} for process {1} died before it got its task", worker, id);
                 worker.kill();
@@ -339,6 +346,8 @@ public final class ProcessManager implements AutoCloseable {
         final Spec spec;
         final TaskMethod method;
         final Instant createdAt;
+        /** The shared objects its arguments refer to, and their files. */
+        final Map<String, String> refs;
         final ReentrantLock lock = new ReentrantLock();
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         ProcessState state = ProcessState.CREATED;
@@ -352,7 +361,8 @@ public final class ProcessManager implements AutoCloseable {
         RemoteError error;
         ProcessSnapshot.Progress progress;
 
-        ManagedProcess(String id, String name, Spec spec, TaskMethod method, Instant createdAt) {
+        ManagedProcess(String id, String name, Spec spec, TaskMethod method, Instant createdAt, Map<String, String> refs) {
+            this.refs = refs;
             this.id = id;
             this.name = name;
             this.spec = Objects.requireNonNull(spec);

@@ -189,7 +189,16 @@ public final class WorkerLauncher implements AutoCloseable {
         }
         worker.connected(handshake.join().channel());
         live.put(id, worker);
-        worker.exited().whenComplete((code, e) -> live.remove(id));
+        worker.exited().whenComplete((code, e) -> {
+            live.remove(id);
+            for (java.util.function.LongConsumer l : exitListeners) {
+                try {
+                    l.accept(worker.pid());
+                } catch (RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "an exit listener failed for " + worker + ": " + ex);
+                }
+            }
+        });
         lastStartup = Duration.ofNanos(System.nanoTime() - started);
         lastFailure = null;
         return worker;
@@ -210,12 +219,20 @@ public final class WorkerLauncher implements AutoCloseable {
         return text.length() > 2000 ? "..." + text.substring(text.length() - 2000) : text;
     }
 
+    private final java.util.List<java.util.function.LongConsumer> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Calls {@code listener} with the pid of every worker that exits from now on (to free what it held). */
+    public void onWorkerExit(java.util.function.LongConsumer listener) {
+        exitListeners.add(listener);
+    }
+
     /** The worker's command line; the secret is not on it. */
     List<String> command(List<String> extraOptions) {
         var cmd = new ArrayList<String>();
         cmd.add(settings.javaCommand().toString());
         cmd.add("-Xmx" + settings.maxHeap());
         cmd.add("-XX:-UsePerfData");
+        cmd.add("--enable-native-access=ALL-UNNAMED"); // shared-memory locks call futex through the FFM linker
         cmd.add("-Xlog:disable");
         cmd.add("-Xlog:all=error:stderr");
         cmd.addAll(extraOptions);

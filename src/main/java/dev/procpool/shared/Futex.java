@@ -60,7 +60,8 @@ final class Futex {
         if (nanos <= 0) {
             return;
         }
-        if (SYSCALL == null) {
+        if (SYSCALL == null || Thread.currentThread().isVirtual()) {
+            // a virtual thread in a native call would pin its carrier: park (unmounted) and look again
             LockSupport.parkNanos(Math.min(nanos, 200_000));
             return;
         }

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  *   0      4    magic 0x5050534D ("PPSM"), then 4 bytes version (1)
  *   8      1    kind ({@link Kind} ordinal)
  *   9      1    typecode (ASCII; 0 when none)
+ *  10      1    lockable: 1 when a Value or Array has a lock tasks may take
  *  16      8    length: elements of a Value (1) or Array, bytes of a SharedMemory block
  *  32     32    the object's lock ({@link RobustLock}: futex word, ownerDied, owner thread, count, waiters)
  *  64     64    fields of synchronisation objects (counts, flags, generations)
@@ -82,7 +83,7 @@ public final class Segment implements AutoCloseable {
     }
 
     /** Creates the file (mode 0600, must not exist), writes the header and maps it. */
-    public static Segment create(Path file, Kind kind, TypeCode type, long length) throws IOException {
+    public static Segment create(Path file, Kind kind, TypeCode type, long length, boolean lockable) throws IOException {
         long size = fileSize(kind, type, length);
         try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
@@ -92,6 +93,7 @@ public final class Segment implements AutoCloseable {
             m.set(ValueLayout.JAVA_INT, 4, 1);
             m.set(ValueLayout.JAVA_BYTE, 8, (byte) kind.ordinal());
             m.set(ValueLayout.JAVA_BYTE, 9, type == null ? 0 : (byte) type.code());
+            m.set(ValueLayout.JAVA_BYTE, 10, (byte) (lockable ? 1 : 0));
             m.set(ValueLayout.JAVA_LONG, 16, length);
             INT.setVolatile(m, 0L, MAGIC);
             return new Segment(file, arena, m);
@@ -124,6 +126,11 @@ public final class Segment implements AutoCloseable {
         return length;
     }
 
+    /** Whether a Value or Array was made with a lock clients may take ({@code lock: true}). */
+    public boolean lockable() {
+        return memory.get(ValueLayout.JAVA_BYTE, 10) != 0;
+    }
+
     /** The object's own lock: a Value's or Array's {@code get_lock()}, or the Lock/RLock itself. */
     public RobustLock lock() {
         return lock;
@@ -144,14 +151,18 @@ public final class Segment implements AutoCloseable {
         };
     }
 
-    /** Writes the raw bits of element {@code index} (a volatile write of the low {@code size} bytes). */
+    /**
+     * Writes the raw bits of element {@code index}: one atomic release write of the low
+     * {@code size} bytes (ordered after everything before it, as a lock release is; without the
+     * full fence of a volatile write, which cost more than the rest of a locked increment).
+     */
     public void setBits(long index, long bits) {
         long at = elementOffset(index);
         switch (type.size()) {
-            case 1 -> BYTE.setVolatile(memory, at, (byte) bits);
-            case 2 -> SHORT.setVolatile(memory, at, (short) bits);
-            case 4 -> INT.setVolatile(memory, at, (int) bits);
-            default -> LONG.setVolatile(memory, at, bits);
+            case 1 -> BYTE.setRelease(memory, at, (byte) bits);
+            case 2 -> SHORT.setRelease(memory, at, (short) bits);
+            case 4 -> INT.setRelease(memory, at, (int) bits);
+            default -> LONG.setRelease(memory, at, bits);
         }
     }
 

@@ -116,7 +116,7 @@ public final class SharedObjects implements AutoCloseable {
             }
             Segment segment;
             try {
-                segment = Segment.create(dir.resolve(kind.name().toLowerCase() + "-" + (++sequence) + ".seg"), kind, type, length);
+                segment = Segment.create(dir.resolve(kind.name().toLowerCase() + "-" + (++sequence) + ".seg"), kind, type, length, lockable);
             } catch (IOException e) {
                 throw new SharedObjectException.LimitReached("could not create the segment file: " + e.getMessage());
             }

@@ -103,6 +103,9 @@ public enum TypeCode {
                 return s.charAt(0);
             }
             default -> {
+                if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                    return fromLong(((Number) value).longValue());
+                }
                 BigInteger v = integer(value);
                 if (v.compareTo(min()) < 0 || v.compareTo(max()) > 0) {
                     throw new IllegalArgumentException(v + " is out of range for typecode '" + code + "' (" + min() + ".." + max() + ")");
@@ -110,6 +113,38 @@ public enum TypeCode {
                 return v.longValue();
             }
         }
+    }
+
+    /** The bits of an integer type holding {@code v}, checked against the type's range without boxing. */
+    public long fromLong(long v) {
+        if (!integer) {
+            return toBits(this == BOOL || this == CHAR ? (Object) v : (Object) (double) v);
+        }
+        boolean fits = switch (size) {
+            case 1 -> unsigned ? v >= 0 && v <= 0xff : v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE;
+            case 2 -> unsigned ? v >= 0 && v <= 0xffff : v >= Short.MIN_VALUE && v <= Short.MAX_VALUE;
+            case 4 -> unsigned ? v >= 0 && v <= 0xffffffffL : v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+            default -> !unsigned || v >= 0;
+        };
+        if (!fits) {
+            throw new IllegalArgumentException(v + " is out of range for typecode '" + code + "' (" + min() + ".." + max() + ")");
+        }
+        return v;
+    }
+
+    /** An integer type's value as a long (unsigned 64-bit values above Long.MAX_VALUE come out negative). */
+    public long toLong(long bits) {
+        return switch (this) {
+            case BYTE -> (byte) bits;
+            case SHORT -> (short) bits;
+            case INT -> (int) bits;
+            case UNSIGNED_BYTE, CHAR, BOOL -> bits & 0xff;
+            case UNSIGNED_SHORT -> bits & 0xffff;
+            case UNSIGNED_INT -> bits & 0xffffffffL;
+            case FLOAT -> (long) Float.intBitsToFloat((int) bits);
+            case DOUBLE -> (long) Double.longBitsToDouble(bits);
+            default -> bits;
+        };
     }
 
     /** The value stored as {@code bits}: Long, BigInteger, Double, Boolean or String. */

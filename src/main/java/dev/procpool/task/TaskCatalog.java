@@ -48,6 +48,7 @@ public final class TaskCatalog {
     public static TaskCatalog load(Path pluginsDir) {
         var byName = new LinkedHashMap<String, TaskMethod>();
         addAll(byName, BuiltinTasks.class, "built-in");
+        addAll(byName, SharedTasks.class, "built-in");
         List<Path> jars = listJars(pluginsDir);
         if (!jars.isEmpty()) {
             URLClassLoader loader = new URLClassLoader("procpool-plugins", urls(jars), TaskCatalog.class.getClassLoader());

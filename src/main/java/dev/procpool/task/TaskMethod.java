@@ -116,7 +116,17 @@ public final class TaskMethod {
 
     /** Checks that a call would bind, without running anything. */
     public void validate(JsonNode args, JsonNode kwargs) {
-        bind(args, kwargs, null);
+        validate(args, kwargs, References.NONE);
+    }
+
+    /** Checks that a call would bind, its shared-object references resolved by {@code references}. */
+    public void validate(JsonNode args, JsonNode kwargs, References references) {
+        bind(args, kwargs, null, references);
+    }
+
+    /** As {@link #bind(JsonNode, JsonNode, TaskContext, References)} for a call without references. */
+    public Object[] bind(JsonNode args, JsonNode kwargs, TaskContext context) {
+        return bind(args, kwargs, context, References.NONE);
     }
 
     /**
@@ -125,7 +135,7 @@ public final class TaskMethod {
      *
      * @throws TaskArgumentException naming the parameter that does not fit
      */
-    public Object[] bind(JsonNode args, JsonNode kwargs, TaskContext context) {
+    public Object[] bind(JsonNode args, JsonNode kwargs, TaskContext context, References references) {
         if (args != null && !args.isNull() && !args.isArray()) {
             throw new TaskArgumentException("args", "args must be a JSON array");
         }
@@ -165,7 +175,7 @@ public final class TaskMethod {
             if (v == null) {
                 throw new TaskArgumentException(p.getName(), name + "() missing required argument: '" + p.getName() + "'");
             }
-            result[i] = convert(p, v);
+            result[i] = convert(p, v, references);
         }
         return result;
     }
@@ -175,11 +185,16 @@ public final class TaskMethod {
      * a {@code starmap} ({@code star} true: the element is the list of arguments).
      */
     public Object[] bindItem(JsonNode item, boolean star, TaskContext context) {
+        return bindItem(item, star, context, References.NONE);
+    }
+
+    /** As {@link #bindItem(JsonNode, boolean, TaskContext)}, shared-object references resolved by {@code references}. */
+    public Object[] bindItem(JsonNode item, boolean star, TaskContext context, References references) {
         if (star) {
             if (item == null || !item.isArray()) {
                 throw new TaskArgumentException("iterable", "each item of a starmap must be a list of arguments");
             }
-            return bind(item, null, context);
+            return bind(item, null, context, references);
         }
         if (bound.size() != 1) {
             throw new TaskArgumentException("iterable", name + "() takes " + bound.size()
@@ -187,7 +202,7 @@ public final class TaskMethod {
         }
         Object[] result = new Object[isContext.length];
         for (int i = 0; i < isContext.length; i++) {
-            result[i] = isContext[i] ? context : convert(bound.getFirst(), item);
+            result[i] = isContext[i] ? context : convert(bound.getFirst(), item, references);
         }
         return result;
     }
@@ -222,9 +237,13 @@ public final class TaskMethod {
         return -1;
     }
 
-    private Object convert(Parameter p, JsonNode v) {
-        rejectReferences(p.getName(), v);
+    private Object convert(Parameter p, JsonNode v, References references) {
         Class<?> type = p.getType();
+        String handleKind = Handles.kindOf(type);
+        if (handleKind != null) {
+            return handle(p, v, handleKind, references);
+        }
+        rejectReferences(p.getName(), v);
         if (v.isNull()) {
             if (type.isPrimitive()) {
                 throw mismatch(p, v);
@@ -273,6 +292,21 @@ public final class TaskMethod {
         }
     }
 
+    /** {@code {"$kind": "name"}} resolved to a handle for a handle-typed parameter. */
+    private Object handle(Parameter p, JsonNode v, String kind, References references) {
+        JsonNode name = v.isObject() && v.size() == 1 ? v.get(kind) : null;
+        if (name == null || !name.isString()) {
+            throw new TaskArgumentException(p.getName(), "argument '" + p.getName() + "' of " + name() + "() must be a reference {\""
+                    + kind + "\": name}, got " + describe(v));
+        }
+        Object handle = references.resolve(p.getType(), kind, name.stringValue());
+        if (handle == null) {
+            throw new TaskArgumentException(p.getName(), "argument '" + p.getName() + "' of " + name() + "() refers to "
+                    + kind.substring(1) + " \"" + name.stringValue() + "\", which does not exist");
+        }
+        return handle;
+    }
+
     private void rejectReferences(String param, JsonNode v) {
         if (v.isObject()) {
             for (String key : v.propertyNames()) {
@@ -317,6 +351,9 @@ public final class TaskMethod {
         }
         if (!(type instanceof Class<?> c)) {
             return "any";
+        }
+        if (Handles.kindOf(c) != null) {
+            return "{\"" + Handles.kindOf(c) + "\": name}";
         }
         if (c == void.class || c == Void.class) {
             return "null";

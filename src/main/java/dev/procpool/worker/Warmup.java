@@ -3,7 +3,13 @@ package dev.procpool.worker;
 import dev.procpool.ipc.Command;
 import dev.procpool.ipc.Event;
 import dev.procpool.ipc.FrameCodec;
+import dev.procpool.shared.Segment;
+import dev.procpool.shared.SharedObjects;
+import dev.procpool.shared.TypeCode;
 import dev.procpool.task.BuiltinTasks;
+import dev.procpool.task.Handles;
+import dev.procpool.task.SharedTasks;
+import dev.procpool.task.ValueHandle;
 import dev.procpool.task.TaskJson;
 import dev.procpool.task.TaskMethod;
 import tools.jackson.databind.JsonNode;
@@ -47,5 +53,28 @@ final class Warmup {
             results.add(TaskJson.toJson(square.invoke(square.bindItem(item, false, null))));
         }
         codec.decodeEvent(codec.encodeChunkDone(0, results));
+        sharedMemory();
+    }
+
+    /** Iterations of a locked increment: enough for the JIT to compile the lock and value paths a shared-memory task takes. */
+    static final int SHARED_ROUNDS = 30_000;
+
+    /**
+     * A locked increment loop on a throw-away Value: a fresh worker otherwise runs its first
+     * million increments at ~100 ns each while the JIT catches up, against ~20 ns warm.
+     */
+    static void sharedMemory() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(SharedObjects.defaultBase(), "procpool-warmup-");
+        java.nio.file.Path file = dir.resolve("value.seg");
+        try (Segment segment = Segment.create(file, Segment.Kind.VALUE, TypeCode.INT, 1, true)) {
+            ValueHandle value = (ValueHandle) Handles.of(ValueHandle.class, segment, true);
+            SharedTasks.increment(value, SHARED_ROUNDS);
+            if (value.getLong() != SHARED_ROUNDS) {
+                throw new IllegalStateException("shared-memory warm-up counted " + value.getLong());
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
     }
 }

@@ -162,12 +162,13 @@ public final class WorkerMain {
             method = methods.computeIfAbsent(chunk.className() + '#' + chunk.target(), k -> load(chunk.className(), chunk.target()));
             JsonNode items = chunk.items();
             Context context = new Context(chunk.chunkId());
+            var refs = new WorkerReferences(chunk.refs());
             for (int n = items.size(); index < n; index++) {
                 JsonNode item = items.get(index);
                 Object[] arguments = switch (chunk.spread()) {
-                    case ONE -> method.bindItem(item, false, context);
-                    case ARGS -> method.bindItem(item, true, context);
-                    case CALL -> method.bind(item.get("args"), item.get("kwargs"), context);
+                    case ONE -> method.bindItem(item, false, context, refs);
+                    case ARGS -> method.bindItem(item, true, context, refs);
+                    case CALL -> method.bind(item.get("args"), item.get("kwargs"), context, refs);
                 };
                 Object value = method.invoke(arguments);
                 results.add(TaskJson.toJson(value));
@@ -197,7 +198,7 @@ public final class WorkerMain {
         try {
             method = methods.computeIfAbsent(run.className() + '#' + run.target(), k -> load(run.className(), run.target()));
             send(new Event.TaskStarted(run.taskId()));
-            Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()));
+            Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()), new WorkerReferences(run.refs()));
             Object value = method.invoke(arguments);
             JsonNode result = TaskJson.toJson(value);
             try {
