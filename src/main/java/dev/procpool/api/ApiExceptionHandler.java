@@ -22,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import dev.procpool.shared.SharedObjectException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -61,6 +62,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail p = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
         p.setProperty("field", e.field());
         return problem(p);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> sharedObject(SharedObjectException e) {
+        return problem(switch (e) {
+            case SharedObjectException.NotFound nf -> Problems.of(HttpStatus.NOT_FOUND, "shared-not-found", "No such shared object", e.getMessage());
+            case SharedObjectException.Exists ex -> Problems.of(HttpStatus.CONFLICT, "shared-exists", "Name taken", e.getMessage());
+            case SharedObjectException.LimitReached lr -> Problems.of(HttpStatus.CONTENT_TOO_LARGE, "shared-memory-limit",
+                    "Shared memory limit reached", e.getMessage());
+        });
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> indexOutOfBounds(IndexOutOfBoundsException e) {
+        return problem(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage()));
     }
 
     @ExceptionHandler
