@@ -5,22 +5,14 @@
 # then runs ../shared/bench/python_mp_baseline.py sections 3, 4 and 5 and prints both side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAR=$(ls target/procpool-*.jar 2>/dev/null | head -1 || true)
-if [ -z "$JAR" ]; then ./mvnw -q -B -DskipTests package; JAR=$(ls target/procpool-*.jar | head -1); fi
 PORT=18081
 OUT=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
-
-"$JAVA" -jar "$JAR" --server.port=$PORT --logging.level.root=WARN > "$OUT/service.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 120); do curl -sf localhost:$PORT/actuator/health >/dev/null 2>&1 && break; sleep 0.5; done
-# the first start of a new build trains the workers' AOT cache, a few CPU-seconds: wait for it
-for _ in $(seq 1 240); do curl -sf localhost:$PORT/actuator/health/workers 2>/dev/null | grep -q '"aotCache":true' && break; sleep 0.5; done
-sleep 3
+source bench/service.sh
+start_service $PORT
 "$JAVA" bench/PoolBench.java http://localhost:$PORT > "$OUT/procpool.txt"
 python3 bench/pool_client.py http://localhost:$PORT default >> "$OUT/procpool.txt"
-kill $pid; wait $pid 2>/dev/null || true
+kill $service_pid; wait $service_pid 2>/dev/null || true
 
 python3 ../shared/bench/python_mp_baseline.py --only 3,4,5 --out "$OUT/py.json" > /dev/null 2> "$OUT/py.log"
 python3 - "$OUT/procpool.txt" "$OUT/py.json" <<'PY'
