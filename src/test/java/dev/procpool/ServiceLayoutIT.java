@@ -52,6 +52,7 @@ class ServiceLayoutIT {
         List<String> cmd = new ArrayList<>(List.of(command));
         cmd.add("--server.port=" + port);
         cmd.add("--procpool.worker.socket-dir=" + tmp.resolve("sockets"));
+        cmd.add("--procpool.shared.dir=" + tmp.resolve("shm"));
         Path log = tmp.resolve("service-" + port + ".log");
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
@@ -117,6 +118,14 @@ class ServiceLayoutIT {
             }
             List<ProcessHandle> workers = s.process().descendants().toList();
             assertThat(workers.stream().map(ProcessHandle::pid).toList()).containsAll(pids);
+            post(s, "/api/shared/values", "{\"name\":\"left-behind\",\"typecode\":\"i\"}");
+            Path shm;
+            try (var dirs = Files.list(tmp.resolve("shm"))) {
+                shm = dirs.filter(d -> d.getFileName().toString().startsWith("procpool-" + s.process().pid() + "-")).findFirst().orElseThrow();
+            }
+            try (var files = Files.list(shm)) {
+                assertThat(files.count()).isEqualTo(1);
+            }
 
             s.process().destroyForcibly();
             s.process().waitFor(10, TimeUnit.SECONDS);
@@ -125,6 +134,10 @@ class ServiceLayoutIT {
                 Thread.sleep(100);
             }
             assertThat(workers).as("worker JVMs 5 s after the manager was SIGKILLed").noneMatch(ProcessHandle::isAlive);
+            assertThat(shm).as("left by the killed manager until the next one starts").exists();
+            try (Service next = start(Path.of("."), java(), "-jar", JAR.toAbsolutePath().toString())) {
+                assertThat(shm).as("the next start removes what a killed manager left in shared memory").doesNotExist();
+            }
         }
     }
 

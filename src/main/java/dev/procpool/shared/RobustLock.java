@@ -36,7 +36,7 @@ public final class RobustLock {
 
     static final int WAITERS = 0x4000_0000;
     static final int PID = (int) ProcessHandle.current().pid();
-    private static final int SPINS = 40;
+    private static final int SPINS = 14;
     private static final long CHECK_OWNER_NANOS = 100_000_000L;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -118,12 +118,12 @@ public final class RobustLock {
      * uncontended acquire and release cost one atomic instruction each.
      */
     /**
-     * Spins a while for the lock, looking at the word less and less often (up to every 64 pauses),
+     * Spins up to ~0.1 ms for the lock, looking at the word less and less often (up to every 1,024 pauses),
      * so a holder that re-acquires at once keeps the word's cache line instead of losing it to
      * every look; true if it took the lock, as {@code taken}.
      */
     private boolean spin(int taken) {
-        for (int i = 0, pauses = 1; i < SPINS; i++, pauses = Math.min(pauses * 2, 64)) {
+        for (int i = 0, pauses = 1; i < SPINS; i++, pauses = Math.min(pauses * 2, 1024)) {
             for (int p = 0; p < pauses; p++) {
                 Thread.onSpinWait();
             }

@@ -105,4 +105,52 @@ public final class SharedTasks {
         out.put("p99_us", n == 0 ? null : sorted[(int) Math.ceil(0.99 * n) - 1] / 1e3);
         return out;
     }
+
+    @Task(value = "sync.wait_event", description = "event.wait(timeout): returns whether the event was set")
+    public static boolean waitEvent(EventHandle event, double timeout) {
+        return event.await(timeout);
+    }
+
+    @Task(value = "sync.barrier_wait", description = "barrier.wait(timeout): returns this party's index")
+    public static int barrierWait(BarrierHandle barrier, double timeout) {
+        return barrier.await(timeout);
+    }
+
+    @Task(value = "sync.semaphore_die_holding", description = "Acquires a permit, then ends the worker JVM with that exit code holding it")
+    public static Void semaphoreDieHolding(SemaphoreHandle semaphore, int code, TaskContext context) {
+        semaphore.acquire();
+        context.exit(code);
+        return null;
+    }
+
+    @Task(value = "sync.semaphore_try_acquire", description = "Tries to take a permit within timeout seconds, gives it back if it did; "
+            + "returns {acquired, ownerDied}")
+    public static Map<String, Object> semaphoreTryAcquire(SemaphoreHandle semaphore, double timeout) {
+        boolean acquired = semaphore.acquire(timeout);
+        boolean died = acquired && semaphore.ownerDied();
+        if (acquired) {
+            semaphore.release();
+        }
+        return Map.of("acquired", acquired, "ownerDied", died);
+    }
+
+    @Task(value = "sync.condition_wait", description = "with condition: condition.wait(timeout); returns whether it was notified")
+    public static boolean conditionWait(ConditionHandle condition, double timeout) {
+        condition.acquire();
+        try {
+            return condition.await(timeout);
+        } finally {
+            condition.release();
+        }
+    }
+
+    @Task(value = "sync.condition_notify_all", description = "with condition: condition.notify_all()")
+    public static void conditionNotifyAll(ConditionHandle condition) {
+        condition.acquire();
+        try {
+            condition.notifyAllWaiters();
+        } finally {
+            condition.release();
+        }
+    }
 }

@@ -64,7 +64,9 @@ final class Warmup {
      * million increments at ~100 ns each while the JIT catches up, against ~20 ns warm.
      */
     static void sharedMemory() throws java.io.IOException {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(SharedObjects.defaultBase(), "procpool-warmup-");
+        // named as a manager's directory is, so one left by a worker killed right here is removed at the next start
+        java.nio.file.Path dir = java.nio.file.Files.createDirectory(SharedObjects.defaultBase().resolve(
+                "procpool-" + ProcessHandle.current().pid() + "-" + String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt())));
         java.nio.file.Path file = dir.resolve("value.seg");
         try (Segment segment = Segment.create(file, Segment.Kind.VALUE, TypeCode.INT, 1, true)) {
             ValueHandle value = (ValueHandle) Handles.of(ValueHandle.class, segment, true);

@@ -1,6 +1,7 @@
 package dev.procpool.api;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 
@@ -168,5 +169,54 @@ class SharedApiTests {
 
     private static void assertProblem(TestHttp.Reply r, int status, String slug) {
         TestHttp.assertProblem(r, status, slug);
+    }
+
+    @Test
+    void tasksInWorkersMeetAtABarrierWaitForAnEventAndAConditionAndGetADeadHoldersPermitBack() throws Exception {
+        post("/api/sync/barriers", "{\"name\":\"meet\",\"parties\":3}");
+        var parties = new ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            parties.add(startProcess("sync.barrier_wait", "[{\"$barrier\":\"meet\"}, 30]"));
+        }
+        var indexes = new ArrayList<Integer>();
+        for (String id : parties) {
+            indexes.add(join(id).get("result").intValue());
+        }
+        assertThat(indexes).containsExactlyInAnyOrder(0, 1, 2);
+
+        post("/api/sync/events", "{\"name\":\"start\"}");
+        String waiter = startProcess("sync.wait_event", "[{\"$event\":\"start\"}, 30]");
+        awaitState("/api/sync/events/start", "waiters", 1);
+        post("/api/sync/events/start/set", null);
+        assertThat(join(waiter).get("result").booleanValue()).isTrue();
+
+        post("/api/sync/conditions", "{\"name\":\"cv\"}");
+        String sleeper = startProcess("sync.condition_wait", "[{\"$condition\":\"cv\"}, 30]");
+        awaitState("/api/sync/conditions/cv", "waiters", 1);
+        assertThat(join(startProcess("sync.condition_notify_all", "[{\"$condition\":\"cv\"}]")).get("exitcode").intValue()).isZero();
+        assertThat(join(sleeper).get("result").booleanValue()).isTrue();
+
+        post("/api/sync/bounded-semaphores", "{\"name\":\"slots\",\"value\":1}");
+        assertThat(join(startProcess("sync.semaphore_die_holding", "[{\"$semaphore\":\"slots\"}, 3]")).get("exitcode").intValue()).isEqualTo(3);
+        JsonNode next = join(startProcess("sync.semaphore_try_acquire", "[{\"$semaphore\":\"slots\"}, 1.0]")).get("result");
+        assertThat(next.get("acquired").booleanValue()).as(next.toString()).isTrue();
+        assertThat(next.get("ownerDied").booleanValue()).isTrue();
+        assertThat(send("GET", "/api/sync/bounded-semaphores/slots", null).json().get("value").intValue()).isEqualTo(1);
+
+        JsonNode api = send("GET", "/v3/api-docs", null).json();
+        for (String path : List.of("/api/shared", "/api/shared/values", "/api/shared/values/{name}", "/api/shared/values/{name}/add",
+                "/api/shared/arrays", "/api/shared/arrays/{name}", "/api/shared/memory", "/api/shared/memory/{name}",
+                "/api/shared/{kind}/{name}", "/api/sync/{kind}", "/api/sync/{kind}/{name}", "/api/sync/events/{name}/set",
+                "/api/sync/events/{name}/clear", "/api/sync/events/{name}/wait")) {
+            assertThat(api.get("paths").has(path)).as(path).isTrue();
+        }
+    }
+
+    private void awaitState(String path, String field, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (send("GET", path, null).json().get(field).intValue() < atLeast) {
+            assertThat(System.nanoTime()).as(path + " never had " + field + " >= " + atLeast).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 }
