@@ -36,7 +36,7 @@ class SharedController {
     /** Elements one GET of an array returns at most; page with start and stop. */
     static final int MAX_ELEMENTS_PER_READ = 100_000;
     /** Elements of each array in the snapshot; longer arrays are cut and marked truncated. */
-    static final int SNAPSHOT_ELEMENTS = 10_000;
+    static final int SNAPSHOT_ELEMENTS = 1_000;
     /** Bytes one GET of a shared memory block returns at most. */
     static final int MAX_BYTES_PER_READ = 1 << 20;
     /** How long the snapshot waits for each object's lock before reading it anyway (marked). */
