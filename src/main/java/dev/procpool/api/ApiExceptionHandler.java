@@ -22,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import dev.procpool.queue.QueueException;
 import dev.procpool.shared.SharedObjectException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -72,6 +73,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case SharedObjectException.LimitReached lr -> Problems.of(HttpStatus.CONTENT_TOO_LARGE, "shared-memory-limit",
                     "Shared memory limit reached", e.getMessage());
         });
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> queue(QueueException e) {
+        return problem(switch (e) {
+            case QueueException.NotFound nf -> Problems.of(HttpStatus.NOT_FOUND, "queue-not-found", "No such queue or pipe", e.getMessage());
+            case QueueException.Exists ex -> Problems.of(HttpStatus.CONFLICT, "queue-exists", "Name taken", e.getMessage());
+            case QueueException.State st -> Problems.of(HttpStatus.CONFLICT, "queue-state", "Not possible now", e.getMessage());
+            case QueueException.ItemTooLarge big -> Problems.of(HttpStatus.CONTENT_TOO_LARGE, "queue-item-too-large", "Item too large",
+                    e.getMessage());
+            case QueueException.LimitReached lr -> Problems.of(HttpStatus.TOO_MANY_REQUESTS, "queue-limit", "Queue limit reached",
+                    e.getMessage());
+        });
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> queueFull(QueueController.QueueFullException e) {
+        return problem(Problems.of(HttpStatus.CONFLICT, "queue-full", "Queue full", e.getMessage()));
     }
 
     @ExceptionHandler

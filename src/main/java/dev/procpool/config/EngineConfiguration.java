@@ -3,12 +3,15 @@ package dev.procpool.config;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import dev.procpool.ipc.FrameCodec;
 import dev.procpool.pool.PoolManager;
 import dev.procpool.process.ProcessLimits;
 import dev.procpool.process.ProcessManager;
 import dev.procpool.process.SharedReferences;
 import dev.procpool.process.WorkerLauncher;
 import dev.procpool.process.WorkerSettings;
+import dev.procpool.queue.Queues;
+import dev.procpool.queue.WorkerRequests;
 import dev.procpool.shared.SharedObjects;
 import dev.procpool.task.TaskCatalog;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -39,9 +42,38 @@ class EngineConfiguration {
         return objects;
     }
 
+    @Bean(destroyMethod = "close")
+    Queues queues(ProcpoolProperties properties, WorkerLauncher launcher) {
+        var q = properties.queues();
+        long item = q.maxItemSize().toBytes();
+        if (item > Integer.MAX_VALUE - 8 || item > FrameCodec.MAX_FRAME_BYTES / 2) {
+            throw new IllegalArgumentException("procpool.queues.max-item-size must be at most " + FrameCodec.MAX_FRAME_BYTES / 2 + " bytes");
+        }
+        var queues = new Queues(new Queues.Limits(q.maxQueues(), q.maxSize(), (int) item, q.maxBytes().toBytes(), q.maxWaiters()));
+        launcher.onWorkerExit(queues::workerExited);
+        var requests = new WorkerRequests(queues);
+        launcher.onQueueRequest((worker, request) -> {
+            var reply = requests.handle(worker.pid(), request);
+            if (reply != null) {
+                reply.thenAccept(r -> {
+                    try {
+                        worker.send(r);
+                    } catch (java.io.IOException dying) {
+                        // its exit puts back what it had not confirmed
+                    }
+                });
+            }
+        });
+        return queues;
+    }
+
     @Bean
-    SharedReferences sharedReferences(SharedObjects objects) {
-        return new SharedReferences(objects);
+    SharedReferences sharedReferences(SharedObjects objects, Queues queues) {
+        return new SharedReferences(objects, (kind, name) -> switch (kind) {
+            case "$queue" -> queues.queueExists(name);
+            case "$pipe" -> queues.pipeExists(name);
+            default -> false;
+        });
     }
 
     @Bean(destroyMethod = "close")

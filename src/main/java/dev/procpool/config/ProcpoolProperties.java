@@ -17,11 +17,12 @@ import org.springframework.util.unit.DataSize;
  * @param tasks     where task plugins come from
  * @param api       limits of the REST API
  * @param shared    shared memory: where its files live and how much of it there may be
+ * @param queues    queues and pipes: how many, how long, how large
  */
 @ConfigurationProperties("procpool")
 public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Processes processes,
                                  @DefaultValue Pools pools, @DefaultValue Tasks tasks, @DefaultValue Api api,
-                                 @DefaultValue Shared shared) {
+                                 @DefaultValue Shared shared, @DefaultValue Queues queues) {
 
     /**
      * Worker JVMs.
@@ -109,5 +110,19 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
      */
     public record Shared(@DefaultValue("") String dir, @DefaultValue("32MB") DataSize maxBytes,
                          @DefaultValue("1024") int maxObjects) {
+    }
+
+    /**
+     * Queues and pipes.
+     *
+     * @param maxQueues   queues and pipes that may exist at once; one more is refused with 429
+     * @param maxSize     items one queue (or one direction of a pipe) may hold; the largest maxsize, and what maxsize 0 means
+     * @param maxItemSize one item's JSON; a larger one is refused with 413
+     * @param maxBytes    all queued items together; past it puts wait for room as on a full queue
+     * @param maxWaiters  calls (gets, puts) waiting on one queue at once; one more is refused with 429
+     */
+    public record Queues(@DefaultValue("256") int maxQueues, @DefaultValue("100000") int maxSize,
+                         @DefaultValue("1MB") DataSize maxItemSize, @DefaultValue("256MB") DataSize maxBytes,
+                         @DefaultValue("10000") int maxWaiters) {
     }
 }

@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
         @JsonSubTypes.Type(value = Command.RunTask.class, name = "RunTask"),
         @JsonSubTypes.Type(value = Command.RunChunk.class, name = "RunChunk"),
         @JsonSubTypes.Type(value = Command.Ping.class, name = "Ping"),
-        @JsonSubTypes.Type(value = Command.Shutdown.class, name = "Shutdown")
+        @JsonSubTypes.Type(value = Command.Shutdown.class, name = "Shutdown"),
+        @JsonSubTypes.Type(value = Command.QueueReply.class, name = "QueueReply")
 })
 public sealed interface Command {
 
@@ -76,5 +77,13 @@ public sealed interface Command {
 
     /** Ask the worker to exit with code 0 as soon as it can. */
     record Shutdown() implements Command {
+    }
+
+    /**
+     * The answer to a worker's {@link Event.QueueRequest}: {@code ok} false with {@code error} a
+     * reason ({@code "full"}, {@code "empty"}, {@code "timeout"}, or a message); {@code items} what a
+     * get or recv took; {@code size} the queue's size (for {@code size}) or unfinished count.
+     */
+    record QueueReply(long requestId, boolean ok, JsonNode items, String error, long size) implements Command {
     }
 }

@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
         @JsonSubTypes.Type(value = Event.TaskFailed.class, name = "TaskFailed"),
         @JsonSubTypes.Type(value = Event.ChunkDone.class, name = "ChunkDone"),
         @JsonSubTypes.Type(value = Event.ChunkFailed.class, name = "ChunkFailed"),
-        @JsonSubTypes.Type(value = Event.Exiting.class, name = "Exiting")
+        @JsonSubTypes.Type(value = Event.Exiting.class, name = "Exiting"),
+        @JsonSubTypes.Type(value = Event.QueueRequest.class, name = "QueueRequest")
 })
 public sealed interface Event {
 
@@ -61,5 +62,15 @@ public sealed interface Event {
 
     /** The worker is about to end its JVM on purpose with this exit code. */
     record Exiting(int code) implements Event {
+    }
+
+    /**
+     * A task's call on a queue or pipe the manager holds. {@code op}: {@code put} (items, in order;
+     * timeout -1: as long as it takes), {@code get} (up to {@code max} items, waiting up to the
+     * timeout for the first), {@code ack} (the worker has the items of get {@code requestId}),
+     * {@code task_done}, {@code join}, {@code size}, {@code send}, {@code recv}, {@code poll} (pipes,
+     * on end {@code end}). Answered by {@link Command.QueueReply} with the same request id, except {@code ack}.
+     */
+    record QueueRequest(long requestId, String op, String name, int end, JsonNode items, long timeoutMillis, int max) implements Event {
     }
 }

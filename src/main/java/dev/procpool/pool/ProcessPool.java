@@ -371,6 +371,7 @@ public final class ProcessPool {
                 case Event.Exiting exiting -> { }
                 case Event.Pong pong -> { }
                 case Event.Hello hello -> { }
+                case Event.QueueRequest request -> { } // served by the launcher's request handler
             }
         } finally {
             lock.unlock();

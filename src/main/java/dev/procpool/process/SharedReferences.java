@@ -17,12 +17,18 @@ import dev.procpool.task.References;
 public final class SharedReferences {
 
     /** No shared objects: every reference is to one that does not exist. */
-    public static final SharedReferences NONE = new SharedReferences(null);
+    public static final SharedReferences NONE = new SharedReferences(null, (kind, name) -> false);
 
     private final SharedObjects objects;
+    private final java.util.function.BiPredicate<String, String> managerObjects;
 
-    public SharedReferences(SharedObjects objects) {
+    /**
+     * @param objects        the shared-memory objects ({@code $value}, {@code $lock}, ...)
+     * @param managerObjects whether a manager-held object exists: {@code ("$queue", name)}, {@code ("$pipe", id)}
+     */
+    public SharedReferences(SharedObjects objects, java.util.function.BiPredicate<String, String> managerObjects) {
         this.objects = objects;
+        this.managerObjects = managerObjects;
     }
 
     /** A resolver for one call; after binding, {@link Call#refs()} holds what the call refers to. */
@@ -36,6 +42,15 @@ public final class SharedReferences {
 
         @Override
         public Object resolve(Class<?> type, String kind, String name) {
+            if (kind.equals("$queue") || kind.equals("$pipe")) {
+                // served by the manager over the worker's connection: nothing to map, only to check
+                String id = kind.equals("$pipe") ? name.substring(0, Math.max(0, name.lastIndexOf('#'))) : name;
+                if (!managerObjects.test(kind, id)) {
+                    return null;
+                }
+                refs.put(kind + ":" + id, "manager");
+                return name;
+            }
             if (objects == null) {
                 return null;
             }

@@ -34,6 +34,8 @@ public final class Worker {
     private final CompletableFuture<Void> eventsDone = new CompletableFuture<>();
     private volatile FrameChannel channel;
     private volatile Consumer<Event> listener = event -> { };
+    /** Where queue and pipe calls of this worker's tasks go; set by the launcher. */
+    volatile java.util.function.BiConsumer<Worker, Event.QueueRequest> requests = (w, r) -> { };
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile Integer declaredExitCode;
 
@@ -139,6 +141,10 @@ public final class Worker {
                     declaredExitCode = code;
                 }
                 try {
+                    if (event instanceof Event.QueueRequest request) {
+                        requests.accept(this, request);
+                        continue;
+                    }
                     listener.accept(event);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "handling " + event + " from worker " + id + " failed", e);

@@ -167,6 +167,7 @@ public final class WorkerLauncher implements AutoCloseable {
             throw failed(new WorkerLaunchException("cannot start " + settings.javaCommand() + ": " + e.getMessage(), e));
         }
         Worker worker = new Worker(id, process, new OutputBuffer(settings.outputCapBytes()));
+        worker.requests = queueRequests;
         try {
             CompletableFuture.anyOf(handshake, process.onExit()).get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -220,6 +221,13 @@ public final class WorkerLauncher implements AutoCloseable {
     }
 
     private final java.util.List<java.util.function.LongConsumer> exitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private volatile java.util.function.BiConsumer<Worker, dev.procpool.ipc.Event.QueueRequest> queueRequests = (w, r) -> { };
+
+    /** Where every worker's queue and pipe calls go (the manager's queues); set once at start-up. */
+    public void onQueueRequest(java.util.function.BiConsumer<Worker, dev.procpool.ipc.Event.QueueRequest> handler) {
+        this.queueRequests = handler;
+    }
 
     /** Calls {@code listener} with the pid of every worker that exits from now on (to free what it held). */
     public void onWorkerExit(java.util.function.LongConsumer listener) {

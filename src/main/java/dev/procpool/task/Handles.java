@@ -7,10 +7,11 @@ import dev.procpool.shared.Segment;
 /** Which reference kind each handle type takes, and the handle of a mapped segment. */
 public final class Handles {
 
-    private static final Map<Class<?>, String> KINDS = Map.of(
-            ValueHandle.class, "$value", ArrayHandle.class, "$array", MemoryHandle.class, "$memory",
-            LockHandle.class, "$lock", RLockHandle.class, "$rlock", SemaphoreHandle.class, "$semaphore",
-            EventHandle.class, "$event", ConditionHandle.class, "$condition", BarrierHandle.class, "$barrier");
+    private static final Map<Class<?>, String> KINDS = Map.ofEntries(
+            Map.entry(ValueHandle.class, "$value"), Map.entry(ArrayHandle.class, "$array"), Map.entry(MemoryHandle.class, "$memory"),
+            Map.entry(LockHandle.class, "$lock"), Map.entry(RLockHandle.class, "$rlock"), Map.entry(SemaphoreHandle.class, "$semaphore"),
+            Map.entry(EventHandle.class, "$event"), Map.entry(ConditionHandle.class, "$condition"), Map.entry(BarrierHandle.class, "$barrier"),
+            Map.entry(QueueHandle.class, "$queue"), Map.entry(PipeHandle.class, "$pipe"));
 
     private Handles() {
     }
@@ -66,6 +67,18 @@ public final class Handles {
             return new BarrierHandle(new dev.procpool.shared.SharedBarrier(segment));
         }
         throw new IllegalArgumentException(type + " is not a handle type");
+    }
+
+    /** The handle of a queue or a pipe's end ({@code name} "id#end"), which the manager serves over {@code transport}. */
+    public static Object ofManaged(Class<?> type, String name, QueueTransport transport) {
+        if (type == QueueHandle.class) {
+            return new QueueHandle(transport, name);
+        }
+        if (type == PipeHandle.class) {
+            int hash = name.lastIndexOf('#');
+            return new PipeHandle(transport, name.substring(0, hash), Integer.parseInt(name.substring(hash + 1)));
+        }
+        throw new IllegalArgumentException(type + " is not served by the manager");
     }
 
     /** Seconds as Python takes them (negative: no limit) in nanoseconds. */

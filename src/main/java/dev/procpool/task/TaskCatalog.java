@@ -49,6 +49,7 @@ public final class TaskCatalog {
         var byName = new LinkedHashMap<String, TaskMethod>();
         addAll(byName, BuiltinTasks.class, "built-in");
         addAll(byName, SharedTasks.class, "built-in");
+        addAll(byName, QueueTasks.class, "built-in");
         List<Path> jars = listJars(pluginsDir);
         if (!jars.isEmpty()) {
             URLClassLoader loader = new URLClassLoader("procpool-plugins", urls(jars), TaskCatalog.class.getClassLoader());

@@ -294,12 +294,14 @@ public final class TaskMethod {
 
     /** {@code {"$kind": "name"}} resolved to a handle for a handle-typed parameter. */
     private Object handle(Parameter p, JsonNode v, String kind, References references) {
-        JsonNode name = v.isObject() && v.size() == 1 ? v.get(kind) : null;
-        if (name == null || !name.isString()) {
+        boolean pipe = kind.equals("$pipe");
+        JsonNode name = v.isObject() && v.size() == (pipe ? 2 : 1) ? v.get(kind) : null;
+        JsonNode end = pipe ? v.get("end") : null;
+        if (name == null || !name.isString() || pipe && (end == null || !end.isIntegralNumber() || end.intValue() < 0 || end.intValue() > 1)) {
             throw new TaskArgumentException(p.getName(), "argument '" + p.getName() + "' of " + name() + "() must be a reference {\""
-                    + kind + "\": name}, got " + describe(v));
+                    + kind + "\": name" + (pipe ? ", \"end\": 0 or 1" : "") + "}, got " + describe(v));
         }
-        Object handle = references.resolve(p.getType(), kind, name.stringValue());
+        Object handle = references.resolve(p.getType(), kind, pipe ? name.stringValue() + "#" + end.intValue() : name.stringValue());
         if (handle == null) {
             throw new TaskArgumentException(p.getName(), "argument '" + p.getName() + "' of " + name() + "() refers to "
                     + kind.substring(1) + " \"" + name.stringValue() + "\", which does not exist");

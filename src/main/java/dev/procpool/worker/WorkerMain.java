@@ -47,7 +47,10 @@ public final class WorkerMain {
     private volatile long lastHeardNanos = System.nanoTime();
     private final AtomicBoolean ending = new AtomicBoolean();
 
+    private final QueueClient queues;
+
     private WorkerMain(FrameChannel channel, FrameCodec codec, long heartbeatTimeoutMillis) {
+        this.queues = new QueueClient(channel);
         this.channel = channel;
         this.codec = codec;
         this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
@@ -109,6 +112,7 @@ public final class WorkerMain {
                 case Command.RunTask run -> tasks.add(run);
                 case Command.RunChunk chunk -> tasks.add(chunk);
                 case Command.Ping ping -> send(new Event.Pong(ping.seq()));
+                case Command.QueueReply reply -> queues.complete(reply);
                 case Command.Shutdown shutdown -> {
                     if (!ending.compareAndSet(false, true)) {
                         awaitHalt();
@@ -162,7 +166,7 @@ public final class WorkerMain {
             method = methods.computeIfAbsent(chunk.className() + '#' + chunk.target(), k -> load(chunk.className(), chunk.target()));
             JsonNode items = chunk.items();
             Context context = new Context(chunk.chunkId());
-            var refs = new WorkerReferences(chunk.refs());
+            var refs = new WorkerReferences(chunk.refs(), queues);
             for (int n = items.size(); index < n; index++) {
                 JsonNode item = items.get(index);
                 Object[] arguments = switch (chunk.spread()) {
@@ -173,6 +177,7 @@ public final class WorkerMain {
                 Object value = method.invoke(arguments);
                 results.add(TaskJson.toJson(value));
             }
+            queues.flushAll(); // the chunk's puts are in their queues before it is reported done
             try {
                 channel.sendPayload(codec.encodeChunkDone(chunk.chunkId(), results));
             } catch (ProtocolException tooLarge) {
@@ -198,8 +203,9 @@ public final class WorkerMain {
         try {
             method = methods.computeIfAbsent(run.className() + '#' + run.target(), k -> load(run.className(), run.target()));
             send(new Event.TaskStarted(run.taskId()));
-            Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()), new WorkerReferences(run.refs()));
+            Object[] arguments = method.bind(run.args(), run.kwargs(), new Context(run.taskId()), new WorkerReferences(run.refs(), queues));
             Object value = method.invoke(arguments);
+            queues.flushAll(); // as Python joins a process's queue feeder at its end
             JsonNode result = TaskJson.toJson(value);
             try {
                 channel.send(new Event.TaskDone(run.taskId(), result));

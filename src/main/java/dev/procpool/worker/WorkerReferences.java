@@ -31,13 +31,19 @@ final class WorkerReferences implements References {
     };
 
     private final Map<String, String> refs;
+    private final dev.procpool.task.QueueTransport queues;
 
-    WorkerReferences(Map<String, String> refs) {
+    WorkerReferences(Map<String, String> refs, dev.procpool.task.QueueTransport queues) {
         this.refs = refs;
+        this.queues = queues;
     }
 
     @Override
     public Object resolve(Class<?> type, String kind, String name) {
+        if (kind.equals("$queue") || kind.equals("$pipe")) {
+            String id = kind.equals("$pipe") ? name.substring(0, Math.max(0, name.lastIndexOf('#'))) : name;
+            return refs.containsKey(kind + ":" + id) ? Handles.ofManaged(type, name, queues) : null;
+        }
         String file = refs.get(kind + ":" + name);
         if (file == null) {
             return null;

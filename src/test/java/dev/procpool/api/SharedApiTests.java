@@ -35,15 +35,11 @@ class SharedApiTests {
     }
 
     String startProcess(String target, String args) throws Exception {
-        TestHttp.Reply r = post("/api/processes", "{\"target\":\"" + target + "\",\"args\":" + args + "}");
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("id").stringValue();
+        return client().startProcess(target, args);
     }
 
     JsonNode join(String id) throws Exception {
-        JsonNode p = post("/api/processes/" + id + "/join?timeout=60", null).json();
-        assertThat(p.get("state").stringValue()).as(p.toString()).isEqualTo("exited");
-        return p;
+        return client().join(id);
     }
 
     @Test

@@ -47,6 +47,20 @@ final class TestHttp {
         return send("GET", path, null);
     }
 
+    /** Starts a process of {@code target} with these JSON {@code args}; its id. */
+    String startProcess(String target, String args) throws Exception {
+        Reply r = post("/api/processes", "{\"target\":\"" + target + "\",\"args\":" + args + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("id").stringValue();
+    }
+
+    /** Joins a process (up to 60 s) and returns it, exited. */
+    JsonNode join(String id) throws Exception {
+        JsonNode p = post("/api/processes/" + id + "/join?timeout=60", null).json();
+        assertThat(p.get("state").stringValue()).as(p.toString()).isEqualTo("exited");
+        return p;
+    }
+
     static void assertProblem(Reply r, int status, String slug) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.contentType()).as(r.body()).startsWith("application/problem+json");

@@ -1,0 +1,318 @@
+package dev.procpool.queue;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * The manager's queues and pipes. The manager owns every item, so sizes are exact; waiting gets,
+ * puts and joins are futures (no thread each); an item given to a worker stays recorded until the
+ * worker confirms it has it, and goes back to the head of its queue if the worker dies first.
+ */
+public final class Queues implements AutoCloseable {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /**
+     * Bounds.
+     *
+     * @param maxQueues    queues and pipes that may exist at once
+     * @param maxSize      items one queue (or one direction of a pipe) may hold; a queue's maxsize 0 means this
+     * @param maxItemBytes one item's JSON size
+     * @param maxBytes     all items of all queues and pipes together
+     * @param maxWaiters   waiting gets and puts on one queue
+     */
+    public record Limits(int maxQueues, int maxSize, int maxItemBytes, long maxBytes, int maxWaiters) {
+    }
+
+    /** What {@code GET /api/queues/{name}} shows. */
+    public record QueueInfo(String name, int size, int maxsize, boolean joinable, long unfinished, int waitingGets, Instant createdAt) {
+    }
+
+    /** A pipe: two ends; end {@code e} receives what the other end sends. One-way: end 0 receives, end 1 sends. */
+    public record PipeInfo(String id, boolean duplex, int[] pending, Instant createdAt) {
+    }
+
+    private record NamedQueue(Channel channel, Instant createdAt) {
+    }
+
+    private record Pipe(String id, boolean duplex, Channel[] inbox, Instant createdAt) {
+    }
+
+    private final Limits limits;
+    private final ScheduledExecutorService timer;
+    private final Map<String, NamedQueue> queues = new ConcurrentHashMap<>();
+    private final Map<String, Pipe> pipes = new ConcurrentHashMap<>();
+    private final Map<Long, Map<Long, Channel.Delivery>> delivered = new HashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+
+    public Queues(Limits limits) {
+        this.limits = limits;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("procpool-queue-timer").factory());
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    // ---- queues -----------------------------------------------------------------------------
+
+    public synchronized QueueInfo create(String name, int maxsize, boolean joinable) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit; got "
+                    + (name == null ? "none" : "'" + name + "'"));
+        }
+        if (maxsize < 0 || maxsize > limits.maxSize()) {
+            throw new IllegalArgumentException("maxsize must be 0 (no limit but procpool.queues.max-size, " + limits.maxSize()
+                    + ") .. " + limits.maxSize() + ", got " + maxsize);
+        }
+        if (queues.containsKey(name)) {
+            throw new QueueException.Exists("a queue named '" + name + "' already exists");
+        }
+        if (queues.size() + pipes.size() >= limits.maxQueues()) {
+            throw new QueueException.LimitReached("at most " + limits.maxQueues() + " queues and pipes may exist (procpool.queues.max-queues)");
+        }
+        var q = new NamedQueue(new Channel(this, "queue '" + name + "'", maxsize == 0 ? limits.maxSize() : maxsize, joinable), Instant.now());
+        queues.put(name, q);
+        return info(name, q, maxsize);
+    }
+
+    public QueueInfo info(String name) {
+        NamedQueue q = queue(name);
+        return info(name, q, q.channel().maxsize == limits.maxSize() ? 0 : q.channel().maxsize);
+    }
+
+    private QueueInfo info(String name, NamedQueue q, int maxsize) {
+        Channel c = q.channel();
+        return new QueueInfo(name, c.size(), maxsize, c.joinable, c.unfinished(), c.waitingGetters(), q.createdAt());
+    }
+
+    public List<QueueInfo> list() {
+        return queues.keySet().stream().sorted().map(this::info).toList();
+    }
+
+    public synchronized void delete(String name) {
+        NamedQueue q = queue(name);
+        queues.remove(name);
+        q.channel().close();
+    }
+
+    /** Puts items (each one JSON text); see {@link Channel#put}. */
+    public CompletableFuture<Boolean> put(String name, List<byte[]> items, long timeoutNanos, long pid) {
+        checkItems(items);
+        return queue(name).channel().put(items, timeoutNanos, pid);
+    }
+
+    public CompletableFuture<List<byte[]>> get(String name, int max, long timeoutNanos, long pid, long requestId) {
+        return queue(name).channel().get(Math.max(1, max), timeoutNanos, pid, requestId);
+    }
+
+    public List<byte[]> drain(String name, int max) {
+        return queue(name).channel().drain(max);
+    }
+
+    public void taskDone(String name) {
+        Channel c = queue(name).channel();
+        if (!c.joinable) {
+            throw new QueueException.State("queue '" + name + "' is not joinable");
+        }
+        c.taskDone();
+    }
+
+    public CompletableFuture<Boolean> join(String name, long timeoutNanos) {
+        Channel c = queue(name).channel();
+        if (!c.joinable) {
+            throw new QueueException.State("queue '" + name + "' is not joinable");
+        }
+        return c.join(timeoutNanos);
+    }
+
+    private NamedQueue queue(String name) {
+        NamedQueue q = name == null ? null : queues.get(name);
+        if (q == null) {
+            throw new QueueException.NotFound("no queue named '" + name + "'");
+        }
+        return q;
+    }
+
+    public boolean queueExists(String name) {
+        return name != null && queues.containsKey(name);
+    }
+
+    // ---- pipes ------------------------------------------------------------------------------
+
+    public synchronized PipeInfo createPipe(boolean duplex) {
+        if (queues.size() + pipes.size() >= limits.maxQueues()) {
+            throw new QueueException.LimitReached("at most " + limits.maxQueues() + " queues and pipes may exist (procpool.queues.max-queues)");
+        }
+        String id = "pp" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        var inbox = new Channel[] {new Channel(this, "pipe " + id + " end 0", limits.maxSize(), false),
+            new Channel(this, "pipe " + id + " end 1", limits.maxSize(), false)};
+        Pipe p = new Pipe(id, duplex, inbox, Instant.now());
+        pipes.put(id, p);
+        return pipeInfo(p);
+    }
+
+    public PipeInfo pipeInfo(String id) {
+        return pipeInfo(pipe(id));
+    }
+
+    private static PipeInfo pipeInfo(Pipe p) {
+        return new PipeInfo(p.id(), p.duplex(), new int[] {p.inbox()[0].size(), p.inbox()[1].size()}, p.createdAt());
+    }
+
+    public List<PipeInfo> pipes() {
+        return pipes.values().stream().sorted(Comparator.comparing(Pipe::createdAt)).map(Queues::pipeInfo).toList();
+    }
+
+    public synchronized void deletePipe(String id) {
+        Pipe p = pipe(id);
+        pipes.remove(id);
+        p.inbox()[0].close();
+        p.inbox()[1].close();
+    }
+
+    /** {@code conn.send(item)} on end {@code end}: the item goes to the other end. */
+    public CompletableFuture<Boolean> send(String id, int end, byte[] item, long timeoutNanos, long pid) {
+        return send(id, end, List.of(item), timeoutNanos, pid);
+    }
+
+    /** Several {@code conn.send}s on end {@code end}, in order. */
+    public CompletableFuture<Boolean> send(String id, int end, List<byte[]> items, long timeoutNanos, long pid) {
+        Pipe p = pipe(id);
+        checkEnd(end);
+        if (!p.duplex() && end == 0) {
+            throw new QueueException.State("end 0 of a one-way pipe only receives");
+        }
+        checkItems(items);
+        return p.inbox()[1 - end].put(items, timeoutNanos, pid);
+    }
+
+    /** {@code conn.recv()} on end {@code end}, waiting up to {@code timeoutNanos}; an empty list when nothing came. */
+    public CompletableFuture<List<byte[]>> recv(String id, int end, long timeoutNanos, long pid, long requestId) {
+        Pipe p = pipe(id);
+        checkEnd(end);
+        if (!p.duplex() && end == 1) {
+            throw new QueueException.State("end 1 of a one-way pipe only sends");
+        }
+        return p.inbox()[end].get(1, timeoutNanos, pid, requestId);
+    }
+
+    /** {@code conn.poll(timeout)}: whether end {@code end} has something to receive. */
+    public CompletableFuture<Boolean> poll(String id, int end, long timeoutNanos) {
+        Pipe p = pipe(id);
+        checkEnd(end);
+        return p.inbox()[end].poll(timeoutNanos);
+    }
+
+    public boolean pipeExists(String id) {
+        return id != null && pipes.containsKey(id);
+    }
+
+    private Pipe pipe(String id) {
+        Pipe p = id == null ? null : pipes.get(id);
+        if (p == null) {
+            throw new QueueException.NotFound("no pipe with id '" + id + "'");
+        }
+        return p;
+    }
+
+    private static void checkEnd(int end) {
+        if (end != 0 && end != 1) {
+            throw new IllegalArgumentException("a pipe's end is 0 or 1, got " + end);
+        }
+    }
+
+    // ---- workers ----------------------------------------------------------------------------
+
+    /** A worker confirmed it has the items of its request {@code requestId}. */
+    public synchronized void confirmed(long pid, long requestId) {
+        Map<Long, Channel.Delivery> m = delivered.get(pid);
+        if (m != null) {
+            m.remove(requestId);
+            if (m.isEmpty()) {
+                delivered.remove(pid);
+            }
+        }
+    }
+
+    synchronized void delivered(long pid, long requestId, Channel.Delivery d) {
+        delivered.computeIfAbsent(pid, k -> new HashMap<>()).put(requestId, d);
+    }
+
+    /** A worker exited: its waits end, and what it was given but had not confirmed goes back to the head of its queue. */
+    public void workerExited(long pid) {
+        Map<Long, Channel.Delivery> back;
+        synchronized (this) {
+            back = delivered.remove(pid);
+        }
+        if (back != null) {
+            back.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder()))
+                    .forEach(e -> e.getValue().channel().requeue(e.getValue().items()));
+        }
+        for (NamedQueue q : queues.values()) {
+            q.channel().forget(pid);
+        }
+        for (Pipe p : pipes.values()) {
+            p.inbox()[0].forget(pid);
+            p.inbox()[1].forget(pid);
+        }
+    }
+
+    // ---- bounds -----------------------------------------------------------------------------
+
+    private void checkItems(List<byte[]> items) {
+        for (byte[] item : items) {
+            if (item.length > limits.maxItemBytes()) {
+                throw new QueueException.ItemTooLarge("an item of " + item.length + " bytes of JSON is over procpool.queues.max-item-size ("
+                        + limits.maxItemBytes() + ")");
+            }
+        }
+    }
+
+    boolean hasRoomFor(int itemBytes) {
+        return bytes.get() + itemBytes <= limits.maxBytes();
+    }
+
+    void addBytes(long delta) {
+        bytes.addAndGet(delta);
+    }
+
+    /** Bytes all queued items take. */
+    public long bytes() {
+        return bytes.get();
+    }
+
+    void checkWaiters(int waiting) {
+        if (waiting >= limits.maxWaiters()) {
+            throw new QueueException.LimitReached(waiting + " calls already wait on this queue; at most " + limits.maxWaiters()
+                    + " may (procpool.queues.max-waiters)");
+        }
+    }
+
+    void timeout(long nanos, Runnable expire) {
+        if (nanos > 0 && nanos < Long.MAX_VALUE / 8) { // longer: as long as it takes, no timer
+            timer.schedule(expire, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        queues.values().forEach(q -> q.channel().close());
+        pipes.values().forEach(p -> {
+            p.inbox()[0].close();
+            p.inbox()[1].close();
+        });
+    }
+}

@@ -1,0 +1,187 @@
+package dev.procpool.worker;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.procpool.ipc.Command;
+import dev.procpool.ipc.Event;
+import dev.procpool.ipc.FrameChannel;
+import dev.procpool.task.QueueTransport;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * A worker's calls on the manager's queues and pipes. A call is a {@link Event.QueueRequest} whose
+ * {@link Command.QueueReply} the connection's reader hands to {@link #complete}. Puts and sends that
+ * need not wait are batched per queue: one request in flight, the items posted meanwhile go in the
+ * next (so a producer loop sends a few large frames, not one per item); a poster waits only when
+ * {@link #MAX_PENDING} items are pending for one queue.
+ */
+final class QueueClient implements QueueTransport {
+
+    static final int MAX_PENDING = 10_000;
+
+    private final FrameChannel channel;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<Command.QueueReply>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Outbox> outboxes = new HashMap<>();
+
+    /** Items posted to one queue or pipe end and not yet answered. */
+    private static final class Outbox {
+        final String op;
+        final String name;
+        final int end;
+        List<JsonNode> buffered = new ArrayList<>();
+        boolean inFlight;
+        String failure;
+
+        Outbox(String op, String name, int end) {
+            this.op = op;
+            this.name = name;
+            this.end = end;
+        }
+    }
+
+    QueueClient(FrameChannel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public Command.QueueReply call(String op, String name, int end, JsonNode items, long timeoutMillis, int max) {
+        flush(op.equals("send") || op.equals("recv") || op.equals("poll") ? "send" : "put", name, end);
+        long id = ids.incrementAndGet();
+        CompletableFuture<Command.QueueReply> f = new CompletableFuture<>();
+        pending.put(id, f);
+        send(new Event.QueueRequest(id, op, name, end, items, timeoutMillis, max));
+        Command.QueueReply reply;
+        try {
+            reply = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.remove(id);
+            throw new IllegalStateException("interrupted while waiting on " + name);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        if (reply.items() != null && !reply.items().isEmpty() && (op.equals("get") || op.equals("recv"))) {
+            send(new Event.QueueRequest(id, "ack", name, end, null, 0, 0)); // we have them: they may leave the queue for good
+        }
+        return reply;
+    }
+
+    @Override
+    public void post(String op, String name, int end, JsonNode item) {
+        Outbox box;
+        synchronized (outboxes) {
+            box = outboxes.computeIfAbsent(op + '\n' + name + '\n' + end, k -> new Outbox(op, name, end));
+        }
+        synchronized (box) {
+            throwIfFailed(box);
+            while (box.buffered.size() >= MAX_PENDING) {
+                waitOn(box);
+                throwIfFailed(box);
+            }
+            box.buffered.add(item);
+            if (!box.inFlight) {
+                sendBatch(box);
+            }
+        }
+    }
+
+    /** Waits until everything posted has been answered; raises the first failure. Called before a task reports its end. */
+    void flushAll() {
+        List<Outbox> boxes;
+        synchronized (outboxes) {
+            boxes = new ArrayList<>(outboxes.values());
+        }
+        for (Outbox box : boxes) {
+            flush(box);
+        }
+    }
+
+    private void flush(String op, String name, int end) {
+        Outbox box;
+        synchronized (outboxes) {
+            box = outboxes.get(op + '\n' + name + '\n' + end);
+        }
+        if (box != null) {
+            flush(box);
+        }
+    }
+
+    private void flush(Outbox box) {
+        synchronized (box) {
+            while (box.inFlight || !box.buffered.isEmpty()) {
+                if (!box.inFlight) {
+                    sendBatch(box);
+                }
+                waitOn(box);
+            }
+            throwIfFailed(box);
+        }
+    }
+
+    /** Sends what is buffered as one request; called holding the box's monitor. */
+    private void sendBatch(Outbox box) {
+        var items = JsonNodeFactory.instance.arrayNode(box.buffered.size());
+        box.buffered.forEach(items::add);
+        box.buffered = new ArrayList<>();
+        box.inFlight = true;
+        long id = ids.incrementAndGet();
+        CompletableFuture<Command.QueueReply> f = new CompletableFuture<>();
+        pending.put(id, f);
+        f.whenComplete((reply, e) -> {
+            synchronized (box) {
+                box.inFlight = false;
+                if (e != null || !reply.ok()) {
+                    box.failure = e != null ? e.toString()
+                            : "full".equals(reply.error()) ? box.name + " is full" : reply.error();
+                } else if (!box.buffered.isEmpty()) {
+                    sendBatch(box);
+                }
+                box.notifyAll();
+            }
+        });
+        send(new Event.QueueRequest(id, box.op, box.name, box.end, items, -1, 0));
+    }
+
+    /** A reply came: hand it to its caller. Called on the connection's reader thread. */
+    void complete(Command.QueueReply reply) {
+        CompletableFuture<Command.QueueReply> f = pending.remove(reply.requestId());
+        if (f != null) {
+            f.complete(reply);
+        }
+    }
+
+    private void send(Event.QueueRequest request) {
+        try {
+            channel.send(request);
+        } catch (IOException e) {
+            throw new IllegalStateException("the manager is gone: " + e.getMessage(), e);
+        }
+    }
+
+    private static void throwIfFailed(Outbox box) {
+        if (box.failure != null) {
+            String f = box.failure;
+            box.failure = null;
+            throw new IllegalStateException("a " + box.op + " to " + box.name + " failed: " + f);
+        }
+    }
+
+    private static void waitOn(Object box) {
+        try {
+            box.wait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}
