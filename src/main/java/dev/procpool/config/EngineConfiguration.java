@@ -55,9 +55,9 @@ class EngineConfiguration {
         launcher.onQueueRequest((worker, request) -> {
             var reply = requests.handle(worker.pid(), request);
             if (reply != null) {
-                reply.thenAccept(r -> {
+                reply.thenAccept(payload -> {
                     try {
-                        worker.send(r);
+                        worker.sendPayload(payload);
                     } catch (java.io.IOException dying) {
                         // its exit puts back what it had not confirmed
                     }

@@ -85,5 +85,8 @@ public sealed interface Command {
      * get or recv took; {@code size} the queue's size (for {@code size}) or unfinished count.
      */
     record QueueReply(long requestId, boolean ok, JsonNode items, String error, long size) implements Command {
+        public QueueReply {
+            items = items == null || items.isNull() ? null : items;
+        }
     }
 }

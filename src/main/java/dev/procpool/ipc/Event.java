@@ -71,6 +71,6 @@ public sealed interface Event {
      * {@code task_done}, {@code join}, {@code size}, {@code send}, {@code recv}, {@code poll} (pipes,
      * on end {@code end}). Answered by {@link Command.QueueReply} with the same request id, except {@code ack}.
      */
-    record QueueRequest(long requestId, String op, String name, int end, JsonNode items, long timeoutMillis, int max) implements Event {
+    record QueueRequest(long requestId, String op, String name, int end, RawJson items, long timeoutMillis, int max) implements Event {
     }
 }

@@ -86,6 +86,29 @@ public final class FrameCodec {
         return out;
     }
 
+    /**
+     * A {@link Command.QueueReply} frame payload with items that are already JSON text (a queue's
+     * items as stored), copied as they are. Decodes like any QueueReply.
+     */
+    public byte[] encodeQueueReply(long requestId, boolean ok, java.util.List<byte[]> items, String error, long size) {
+        var out = new java.io.ByteArrayOutputStream(64 + (items == null ? 0 : items.size() * 8));
+        out.writeBytes(("{\"t\":\"QueueReply\",\"requestId\":" + requestId + ",\"ok\":" + ok + ",\"items\":").getBytes(StandardCharsets.US_ASCII));
+        if (items == null || items.isEmpty()) {
+            out.writeBytes("null".getBytes(StandardCharsets.US_ASCII));
+        } else {
+            out.write('[');
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.writeBytes(items.get(i));
+            }
+            out.write(']');
+        }
+        out.writeBytes((",\"error\":" + mapper.writeValueAsString(error) + ",\"size\":" + size + "}").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
     private static final byte[] CHUNK_DONE_HEAD = "{\"t\":\"ChunkDone\",\"chunkId\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESULTS_MEMBER = ",\"results\":".getBytes(StandardCharsets.US_ASCII);
 

@@ -30,6 +30,51 @@ public record RawJson(byte[] bytes) {
         return new RawJson(MAPPER.writeValueAsBytes(node));
     }
 
+    /**
+     * The elements of this JSON array, each as its own JSON text, found by bracket depth outside
+     * strings (not parsed: the text came from a Jackson writer). Empty for anything but a non-empty array.
+     */
+    public java.util.List<byte[]> elements() {
+        var out = new java.util.ArrayList<byte[]>();
+        byte[] b = bytes;
+        int i = 0;
+        while (i < b.length && b[i] != '[') {
+            i++;
+        }
+        int depth = 0;
+        int start = -1;
+        for (i++; i < b.length; i++) {
+            byte c = b[i];
+            if (start < 0 && c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != ',' && c != ']') {
+                start = i;
+            }
+            if (c == '"') {
+                for (i++; i < b.length && b[i] != '"'; i++) {
+                    if (b[i] == '\\') {
+                        i++;
+                    }
+                }
+            } else if (c == '[' || c == '{') {
+                depth++;
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                depth--;
+            } else if ((c == ',' || c == ']') && depth == 0) {
+                if (start >= 0) {
+                    int end = i;
+                    while (end > start && (b[end - 1] == ' ' || b[end - 1] == '\n' || b[end - 1] == '\r' || b[end - 1] == '\t')) {
+                        end--;
+                    }
+                    out.add(java.util.Arrays.copyOfRange(b, start, end));
+                    start = -1;
+                }
+                if (c == ']') {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** The value parsed into nodes. */
     public JsonNode node() {
         return MAPPER.readTree(bytes);

@@ -22,8 +22,21 @@ final class Channel {
     record Putter(CompletableFuture<Boolean> future, ArrayDeque<byte[]> remaining, long pid) {
     }
 
-    /** Items handed to a worker's get, kept until it confirms it has them. */
-    record Delivery(Channel channel, List<byte[]> items) {
+    /** Items handed to a worker's get, kept until it confirms it has them; {@code taken} of them its task has taken so far. */
+    static final class Delivery {
+        final Channel channel;
+        final List<byte[]> items;
+        int taken;
+
+        Delivery(Channel channel, List<byte[]> items) {
+            this.channel = channel;
+            this.items = items;
+        }
+
+        /** The items the task has not taken. */
+        List<byte[]> rest() {
+            return items.subList(Math.min(taken, items.size()), items.size());
+        }
     }
 
     final String label;

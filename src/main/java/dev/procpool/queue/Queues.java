@@ -236,13 +236,37 @@ public final class Queues implements AutoCloseable {
     // ---- workers ----------------------------------------------------------------------------
 
     /** A worker confirmed it has the items of its request {@code requestId}. */
-    public synchronized void confirmed(long pid, long requestId) {
-        Map<Long, Channel.Delivery> m = delivered.get(pid);
-        if (m != null) {
-            m.remove(requestId);
-            if (m.isEmpty()) {
+    public void confirmed(long pid, long requestId) {
+        confirmed(pid, requestId, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A worker's task took the first {@code count} items of its request {@code requestId}; the
+     * rest (prefetched, not taken when the task ended) go back to the head of their queue.
+     */
+    public void confirmed(long pid, long requestId, int count) {
+        Channel.Delivery d;
+        synchronized (this) {
+            Map<Long, Channel.Delivery> m = delivered.get(pid);
+            d = m == null ? null : m.remove(requestId);
+            if (m != null && m.isEmpty()) {
                 delivered.remove(pid);
             }
+        }
+        if (d != null) {
+            d.taken = Math.max(d.taken, Math.max(0, count));
+            if (!d.rest().isEmpty()) {
+                d.channel.requeue(d.rest());
+            }
+        }
+    }
+
+    /** A worker's task has taken {@code count} items of request {@code requestId} so far: those are its for good. */
+    public synchronized void taken(long pid, long requestId, int count) {
+        Map<Long, Channel.Delivery> m = delivered.get(pid);
+        Channel.Delivery d = m == null ? null : m.get(requestId);
+        if (d != null) {
+            d.taken = Math.max(d.taken, count);
         }
     }
 
@@ -258,7 +282,7 @@ public final class Queues implements AutoCloseable {
         }
         if (back != null) {
             back.entrySet().stream().sorted(Map.Entry.comparingByKey(Comparator.reverseOrder()))
-                    .forEach(e -> e.getValue().channel().requeue(e.getValue().items()));
+                    .forEach(e -> e.getValue().channel.requeue(e.getValue().rest()));
         }
         for (NamedQueue q : queues.values()) {
             q.channel().forget(pid);

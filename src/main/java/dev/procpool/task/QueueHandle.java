@@ -46,11 +46,11 @@ public final class QueueHandle {
 
     /** {@code get(timeout=…)} (0: get_nowait). @throws QueueEmptyException when nothing came by then */
     public JsonNode get(double timeoutSeconds) {
-        Command.QueueReply r = transport.call("get", name, 0, null, millis(timeoutSeconds), 1);
-        if (!r.ok()) {
-            throw "empty".equals(r.error()) ? new QueueEmptyException("queue '" + name + "' is empty") : new IllegalStateException(r.error());
+        JsonNode item = transport.take(name, millis(timeoutSeconds));
+        if (item == null) {
+            throw new QueueEmptyException("queue '" + name + "' is empty");
         }
-        return r.items().get(0);
+        return item;
     }
 
     /** The next item as {@code type}, waiting as long as it takes. */

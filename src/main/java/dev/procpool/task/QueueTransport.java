@@ -15,4 +15,11 @@ public interface QueueTransport {
      * next call on that queue, or when the task ends.
      */
     void post(String op, String name, int end, JsonNode item);
+
+    /**
+     * The next item of a queue, waiting up to {@code timeoutMillis} (-1: as long as it takes), or
+     * null when none came. The worker may fetch a few at once and hand them out one by one; those
+     * its task has not taken when it ends go back to the queue.
+     */
+    JsonNode take(String name, long timeoutMillis);
 }

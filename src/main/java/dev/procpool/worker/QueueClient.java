@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.procpool.ipc.Command;
 import dev.procpool.ipc.Event;
 import dev.procpool.ipc.FrameChannel;
+import dev.procpool.ipc.RawJson;
 import dev.procpool.task.QueueTransport;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -27,11 +28,23 @@ import tools.jackson.databind.node.JsonNodeFactory;
 final class QueueClient implements QueueTransport {
 
     static final int MAX_PENDING = 10_000;
+    /** Items one get fetches at most. */
+    static final int PREFETCH = 1024;
+    /** The task's progress through a fetch is reported every this many items: a worker that dies may have this many of its last ones delivered again. */
+    static final int REPORT_EVERY = 128;
 
     private final FrameChannel channel;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Command.QueueReply>> pending = new ConcurrentHashMap<>();
     private final Map<String, Outbox> outboxes = new HashMap<>();
+    private final Map<String, Inbox> inboxes = new HashMap<>();
+
+    /** Items of one queue fetched together and not yet all taken by the task; the task thread alone uses it. */
+    private static final class Inbox {
+        final java.util.ArrayDeque<JsonNode> items = new java.util.ArrayDeque<>();
+        long requestId;
+        int taken;
+    }
 
     /** Items posted to one queue or pipe end and not yet answered. */
     private static final class Outbox {
@@ -59,10 +72,17 @@ final class QueueClient implements QueueTransport {
         long id = ids.incrementAndGet();
         CompletableFuture<Command.QueueReply> f = new CompletableFuture<>();
         pending.put(id, f);
-        send(new Event.QueueRequest(id, op, name, end, items, timeoutMillis, max));
-        Command.QueueReply reply;
+        send(new Event.QueueRequest(id, op, name, end, items == null ? null : RawJson.of(items), timeoutMillis, max));
+        Command.QueueReply reply = await(f, id, name);
+        if (reply.items() != null && !reply.items().isEmpty() && (op.equals("get") || op.equals("recv"))) {
+            send(new Event.QueueRequest(id, "ack", name, end, null, 0, 0)); // we have them: they may leave the queue for good
+        }
+        return reply;
+    }
+
+    private Command.QueueReply await(CompletableFuture<Command.QueueReply> f, long id, String name) {
         try {
-            reply = f.get();
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pending.remove(id);
@@ -70,10 +90,6 @@ final class QueueClient implements QueueTransport {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-        if (reply.items() != null && !reply.items().isEmpty() && (op.equals("get") || op.equals("recv"))) {
-            send(new Event.QueueRequest(id, "ack", name, end, null, 0, 0)); // we have them: they may leave the queue for good
-        }
-        return reply;
     }
 
     @Override
@@ -95,8 +111,53 @@ final class QueueClient implements QueueTransport {
         }
     }
 
-    /** Waits until everything posted has been answered; raises the first failure. Called before a task reports its end. */
+    @Override
+    public JsonNode take(String name, long timeoutMillis) {
+        Inbox in;
+        synchronized (inboxes) {
+            in = inboxes.computeIfAbsent(name, k -> new Inbox());
+        }
+        if (in.items.isEmpty()) {
+            settle(name, in);
+            flush("put", name, 0);
+            long id = ids.incrementAndGet();
+            CompletableFuture<Command.QueueReply> f = new CompletableFuture<>();
+            pending.put(id, f);
+            send(new Event.QueueRequest(id, "get", name, 0, null, timeoutMillis, PREFETCH));
+            Command.QueueReply reply = await(f, id, name);
+            if (!reply.ok()) {
+                if ("empty".equals(reply.error())) {
+                    return null;
+                }
+                throw new IllegalStateException(reply.error());
+            }
+            reply.items().forEach(in.items::add);
+            in.requestId = id;
+            in.taken = 0;
+        }
+        in.taken++;
+        if (in.taken % REPORT_EVERY == 0 && !in.items.isEmpty()) {
+            send(new Event.QueueRequest(in.requestId, "taken", name, 0, null, 0, in.taken));
+        }
+        return in.items.pollFirst();
+    }
+
+    /** Confirms what the task took of the last fetch; the manager puts back what it did not. */
+    private void settle(String name, Inbox in) {
+        if (in.requestId != 0) {
+            send(new Event.QueueRequest(in.requestId, "ack", name, 0, null, 0, in.taken));
+            in.requestId = 0;
+            in.taken = 0;
+            in.items.clear();
+        }
+    }
+
+    /** Waits until everything posted has been answered, and settles every fetch; raises the first failure. Called before a task reports its end. */
     void flushAll() {
+        synchronized (inboxes) {
+            inboxes.forEach(this::settle);
+            inboxes.clear();
+        }
         List<Outbox> boxes;
         synchronized (outboxes) {
             boxes = new ArrayList<>(outboxes.values());
@@ -149,7 +210,7 @@ final class QueueClient implements QueueTransport {
                 box.notifyAll();
             }
         });
-        send(new Event.QueueRequest(id, box.op, box.name, box.end, items, -1, 0));
+        send(new Event.QueueRequest(id, box.op, box.name, box.end, RawJson.of(items), -1, 0));
     }
 
     /** A reply came: hand it to its caller. Called on the connection's reader thread. */

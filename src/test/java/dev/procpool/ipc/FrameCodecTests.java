@@ -133,4 +133,21 @@ class FrameCodecTests {
             assertThatThrownBy(() -> codec.decodeEvent(broken.getBytes(StandardCharsets.UTF_8))).as(broken).isInstanceOf(ProtocolException.class);
         }
     }
+
+    @Test
+    void aRawArraySplitsIntoItsElementsAsTextAndAQueueReplyWrittenFromTextDecodes() throws IOException {
+        String array = "[1, \"a,]\\\"b\" ,{\"k\":[1,{\"x\":\"}\"}]},null,[ ], -2.5e3]";
+        var parts = new RawJson(array.getBytes(StandardCharsets.UTF_8)).elements().stream()
+                .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        assertThat(parts).containsExactly("1", "\"a,]\\\"b\"", "{\"k\":[1,{\"x\":\"}\"}]}", "null", "[ ]", "-2.5e3");
+        assertThat(new RawJson("[]".getBytes(StandardCharsets.UTF_8)).elements()).isEmpty();
+
+        byte[] payload = codec.encodeQueueReply(7, true, List.of("1".getBytes(), "{\"a\":\"ü\"}".getBytes(StandardCharsets.UTF_8)), null, 3);
+        assertThat(codec.decodeCommand(payload)).isEqualTo(new Command.QueueReply(7, true,
+                json.arrayNode().add(1).add(json.objectNode().put("a", "ü")), null, 3));
+        assertThat(codec.decodeCommand(codec.encodeQueueReply(8, false, null, "full \"x\"", 0)))
+                .isEqualTo(new Command.QueueReply(8, false, null, "full \"x\"", 0));
+        var request = new Event.QueueRequest(9, "put", "q", 0, RawJson.of(json.arrayNode().add(1).add("two")), -1, 0);
+        assertThat(codec.decodeEvent(codec.encode(request))).isEqualTo(request);
+    }
 }

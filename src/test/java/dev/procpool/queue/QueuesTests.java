@@ -47,6 +47,21 @@ class QueuesTests {
     }
 
     @Test
+    void whatATaskTookOfAFetchIsItsForGoodAndOnlyTheRestGoesBack() throws Exception {
+        queues.create("q", 0, false);
+        queues.put("q", List.of(item("1"), item("2"), item("3"), item("4"), item("5")), 0, 0).get();
+        assertThat(queues.get("q", 5, 0, 80, 9).get()).hasSize(5);
+        queues.taken(80, 9, 3);
+        queues.workerExited(80);
+        assertThat(text(queues.drain("q", 10))).containsExactly("4", "5");
+
+        queues.put("q", List.of(item("6"), item("7"), item("8")), 0, 0).get();
+        assertThat(queues.get("q", 3, 0, 81, 10).get()).hasSize(3);
+        queues.confirmed(81, 10, 1); // the task ended having taken one: the others go back, in order
+        assertThat(text(queues.drain("q", 10))).containsExactly("7", "8");
+    }
+
+    @Test
     void aWaitingGetOfADeadWorkerTakesNothingAndAnotherGetterReceivesTheNextPut() throws Exception {
         queues.create("q", 0, false);
         var dead = queues.get("q", 1, TimeUnit.SECONDS.toNanos(10), 90, 1);

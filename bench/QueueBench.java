@@ -1,0 +1,159 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Queues and pipes of a running procpool service, on the workloads of
+ * ../shared/bench/python_mp_baseline.py section 6, end to end through HTTP:
+ * (1) one worker process puts 0..99,999 on a queue (queue.produce) while the client drains it over
+ *     HTTP (POST /drain, up to 100,000 items a call, 1 ms apart when empty): items/s from the
+ *     process's POST to the last item, and from the first item to the last;
+ * (2) the same 100,000 from one worker process to another (queue.produce, queue.consume): items/s
+ *     from the first POST to both joined, and inside the consumer;
+ * (3) pipe ping-pong between two worker processes (pipe.echo and pipe.pingpong: 200 warm-up, then
+ *     10,000 round trips of a small int): p50 and p99.
+ * Each: 1 warm-up run, median of 5, 1.5 s apart so processes start on warm spares.
+ *
+ * <p>Usage: {@code java bench/QueueBench.java http://localhost:8080}; prints one {@code key value} line per figure.
+ */
+public class QueueBench {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    static final int N = 100_000;
+    static final long SPARES_READY_MS = 1500;
+    static String base;
+
+    public static void main(String[] args) throws Exception {
+        base = args.length > 0 ? args[0] : "http://localhost:8080";
+        List<Double> drainTotal = new ArrayList<>();
+        List<Double> drainSteady = new ArrayList<>();
+        List<Double> between = new ArrayList<>();
+        List<Double> betweenConsumer = new ArrayList<>();
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        for (int run = 0; run < 6; run++) {
+            Thread.sleep(SPARES_READY_MS);
+            fresh("bq");
+            long t0 = System.nanoTime();
+            String producer = id(send("POST", "/api/processes", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bq\"}," + N + "]}"));
+            long first = 0;
+            int got = 0;
+            long expect = 0;
+            while (got < N) {
+                String body = send("POST", "/api/queues/bq/drain?max=100000", null);
+                int start = body.indexOf('[') + 1;
+                int end = body.lastIndexOf(']');
+                if (end <= start) {
+                    Thread.sleep(1);
+                    continue;
+                }
+                if (first == 0) {
+                    first = System.nanoTime();
+                }
+                for (String v : body.substring(start, end).split(",")) {
+                    if (Long.parseLong(v) != expect++) {
+                        throw new IllegalStateException("out of order or lost at " + (expect - 1) + ": " + v);
+                    }
+                    got++;
+                }
+            }
+            long t1 = System.nanoTime();
+            expect(send("POST", "/api/processes/" + producer + "/join?timeout=60", null), "\"exitcode\":0");
+            send("DELETE", "/api/processes/" + producer, null);
+            if (run > 0) {
+                drainTotal.add(N / ((t1 - t0) / 1e9));
+                drainSteady.add((N - 1) / ((t1 - first) / 1e9));
+            }
+
+            Thread.sleep(SPARES_READY_MS);
+            fresh("bw");
+            long t2 = System.nanoTime();
+            String p = id(send("POST", "/api/processes", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bw\"}," + N + "]}"));
+            String c = id(send("POST", "/api/processes", "{\"target\":\"queue.consume\",\"args\":[{\"$queue\":\"bw\"}," + N + "]}"));
+            expect(send("POST", "/api/processes/" + p + "/join?timeout=120", null), "\"exitcode\":0");
+            String joined = send("POST", "/api/processes/" + c + "/join?timeout=120", null);
+            long t3 = System.nanoTime();
+            expect(joined, "\"sum\":" + (long) N * (N - 1) / 2);
+            send("DELETE", "/api/processes/" + p, null);
+            send("DELETE", "/api/processes/" + c, null);
+            if (run > 0) {
+                between.add(N / ((t3 - t2) / 1e9));
+                betweenConsumer.add(N / number(joined, "seconds"));
+            }
+
+            Thread.sleep(SPARES_READY_MS);
+            String pipe = id(send("POST", "/api/pipes", "{\"duplex\":true}"));
+            String echo = id(send("POST", "/api/processes", "{\"target\":\"pipe.echo\",\"args\":[{\"$pipe\":\"" + pipe + "\",\"end\":1}]}"));
+            String ping = id(send("POST", "/api/processes", "{\"target\":\"pipe.pingpong\",\"args\":[{\"$pipe\":\"" + pipe + "\",\"end\":0},10000]}"));
+            String result = send("POST", "/api/processes/" + ping + "/join?timeout=120", null);
+            expect(send("POST", "/api/processes/" + echo + "/join?timeout=60", null), "\"exitcode\":0");
+            send("DELETE", "/api/processes/" + ping, null);
+            send("DELETE", "/api/processes/" + echo, null);
+            send("DELETE", "/api/pipes/" + pipe, null);
+            if (run > 0) {
+                p50.add(number(result, "p50_us"));
+                p99.add(number(result, "p99_us"));
+            }
+        }
+        print("queue_drain_items_per_s_incl_process_start", median(drainTotal));
+        print("queue_drain_items_per_s_first_to_last", median(drainSteady));
+        print("queue_between_workers_items_per_s", median(between));
+        print("queue_between_workers_consumer_items_per_s", median(betweenConsumer));
+        print("pipe_pingpong_p50_us", median(p50));
+        print("pipe_pingpong_p99_us", median(p99));
+    }
+
+    static void fresh(String queue) throws Exception {
+        send("DELETE", "/api/queues/" + queue, null);
+        expect(send("POST", "/api/queues", "{\"name\":\"" + queue + "\"}"), "\"size\":0");
+    }
+
+    static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + key + " in " + json);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get((s.size() - 1) / 2);
+    }
+
+    static String id(String json) {
+        Matcher m = ID.matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no id in " + json);
+        }
+        return m.group(1);
+    }
+
+    static void expect(String body, String fragment) {
+        if (!body.contains(fragment)) {
+            throw new IllegalStateException("expected " + fragment + " in " + body);
+        }
+    }
+
+    static String send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static void print(String key, double value) {
+        System.out.println(key + " " + String.format(Locale.ROOT, "%.4f", value));
+    }
+}
