@@ -68,14 +68,17 @@ final class QueueClient implements QueueTransport {
 
     @Override
     public Command.QueueReply call(String op, String name, int end, JsonNode items, long timeoutMillis, int max) {
-        flush(op.equals("send") || op.equals("recv") || op.equals("poll") ? "send" : "put", name, end);
+        // no flush of this task's own puts or sends first: the manager reads this connection in order
         long id = ids.incrementAndGet();
         CompletableFuture<Command.QueueReply> f = new CompletableFuture<>();
         pending.put(id, f);
         send(new Event.QueueRequest(id, op, name, end, items == null ? null : RawJson.of(items), timeoutMillis, max));
         Command.QueueReply reply = await(f, id, name);
         if (reply.items() != null && !reply.items().isEmpty() && (op.equals("get") || op.equals("recv"))) {
-            send(new Event.QueueRequest(id, "ack", name, end, null, 0, 0)); // we have them: they may leave the queue for good
+            // we have them: they may leave the queue for good; said after our next request, off its critical path
+            synchronized (acks) {
+                acks.add(new Event.QueueRequest(id, "ack", name, end, null, 0, 0));
+            }
         }
         return reply;
     }
@@ -119,7 +122,6 @@ final class QueueClient implements QueueTransport {
         }
         if (in.items.isEmpty()) {
             settle(name, in);
-            flush("put", name, 0);
             long id = ids.incrementAndGet();
             CompletableFuture<Command.QueueReply> f = new CompletableFuture<>();
             pending.put(id, f);
@@ -154,6 +156,11 @@ final class QueueClient implements QueueTransport {
 
     /** Waits until everything posted has been answered, and settles every fetch; raises the first failure. Called before a task reports its end. */
     void flushAll() {
+        try {
+            sendAcks();
+        } catch (IOException e) {
+            throw new IllegalStateException("the manager is gone: " + e.getMessage(), e);
+        }
         synchronized (inboxes) {
             inboxes.forEach(this::settle);
             inboxes.clear();
@@ -163,16 +170,6 @@ final class QueueClient implements QueueTransport {
             boxes = new ArrayList<>(outboxes.values());
         }
         for (Outbox box : boxes) {
-            flush(box);
-        }
-    }
-
-    private void flush(String op, String name, int end) {
-        Outbox box;
-        synchronized (outboxes) {
-            box = outboxes.get(op + '\n' + name + '\n' + end);
-        }
-        if (box != null) {
             flush(box);
         }
     }
@@ -221,11 +218,28 @@ final class QueueClient implements QueueTransport {
         }
     }
 
+    private final List<Event.QueueRequest> acks = new ArrayList<>();
+
     private void send(Event.QueueRequest request) {
         try {
             channel.send(request);
+            sendAcks();
         } catch (IOException e) {
             throw new IllegalStateException("the manager is gone: " + e.getMessage(), e);
+        }
+    }
+
+    private void sendAcks() throws IOException {
+        List<Event.QueueRequest> due;
+        synchronized (acks) {
+            if (acks.isEmpty()) {
+                return;
+            }
+            due = new ArrayList<>(acks);
+            acks.clear();
+        }
+        for (Event.QueueRequest ack : due) {
+            channel.send(ack);
         }
     }
 
