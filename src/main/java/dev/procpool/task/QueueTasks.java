@@ -50,6 +50,21 @@ public final class QueueTasks {
         return out;
     }
 
+    @Task(value = "queue.work", description = "Takes items until the queue stays empty for 1 s, spending that many seconds on each; returns them")
+    public static List<JsonNode> work(QueueHandle queue, double seconds) throws InterruptedException {
+        var taken = new java.util.ArrayList<JsonNode>();
+        while (true) {
+            JsonNode item;
+            try {
+                item = queue.get(1.0);
+            } catch (QueueEmptyException e) {
+                return taken;
+            }
+            taken.add(item);
+            Thread.sleep((long) (seconds * 1000));
+        }
+    }
+
     @Task(value = "queue.get", description = "queue.get(timeout): the item")
     public static JsonNode get(QueueHandle queue, double timeout) {
         return queue.get(timeout);

@@ -28,7 +28,12 @@ import tools.jackson.databind.node.JsonNodeFactory;
 final class QueueClient implements QueueTransport {
 
     static final int MAX_PENDING = 10_000;
-    /** Items one get fetches at most. */
+    /**
+     * Items one get fetches at most. A get starts with one; while the task takes a whole fetch
+     * quickly (within 1 ms + 20 µs an item), the next fetch is four times larger, and one slow
+     * fetch sets it back to one: a tight consumer loop gets batches, a slow task takes one item at
+     * a time and leaves the rest to the other consumers.
+     */
     static final int PREFETCH = 1024;
     /** The task's progress through a fetch is reported every this many items: a worker that dies may have this many of its last ones delivered again. */
     static final int REPORT_EVERY = 128;
@@ -44,6 +49,8 @@ final class QueueClient implements QueueTransport {
         final java.util.ArrayDeque<JsonNode> items = new java.util.ArrayDeque<>();
         long requestId;
         int taken;
+        int batch = 1;
+        long fetchedAt;
     }
 
     /** Items posted to one queue or pipe end and not yet answered. */
@@ -121,11 +128,13 @@ final class QueueClient implements QueueTransport {
             in = inboxes.computeIfAbsent(name, k -> new Inbox());
         }
         if (in.items.isEmpty()) {
+            boolean quick = in.requestId != 0 && System.nanoTime() - in.fetchedAt < 1_000_000L + 20_000L * in.taken;
+            in.batch = quick ? Math.min(in.batch * 4, PREFETCH) : 1;
             settle(name, in);
             long id = ids.incrementAndGet();
             CompletableFuture<Command.QueueReply> f = new CompletableFuture<>();
             pending.put(id, f);
-            send(new Event.QueueRequest(id, "get", name, 0, null, timeoutMillis, PREFETCH));
+            send(new Event.QueueRequest(id, "get", name, 0, null, timeoutMillis, in.batch));
             Command.QueueReply reply = await(f, id, name);
             if (!reply.ok()) {
                 if ("empty".equals(reply.error())) {
@@ -136,6 +145,7 @@ final class QueueClient implements QueueTransport {
             reply.items().forEach(in.items::add);
             in.requestId = id;
             in.taken = 0;
+            in.fetchedAt = System.nanoTime();
         }
         in.taken++;
         if (in.taken % REPORT_EVERY == 0 && !in.items.isEmpty()) {

@@ -78,6 +78,20 @@ class QueueApiTests {
     }
 
     @Test
+    void slowConsumersShareTheWorkInsteadOfOneFetchingItAll() throws Exception {
+        post("/api/queues", "{\"name\":\"work\"}");
+        for (int i = 0; i < 12; i++) {
+            post("/api/queues/work/put", "{\"item\":" + i + "}");
+        }
+        String a = startProcess("queue.work", "[{\"$queue\":\"work\"}, 0.25]");
+        String b = startProcess("queue.work", "[{\"$queue\":\"work\"}, 0.25]");
+        int takenByA = join(a).get("result").size();
+        int takenByB = join(b).get("result").size();
+        assertThat(takenByA + takenByB).isEqualTo(12);
+        assertThat(Math.min(takenByA, takenByB)).as("a: %d, b: %d", takenByA, takenByB).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void aThousandParkedLongPollGetsAreAllAnsweredByAThousandPuts() throws Exception {
         post("/api/queues", "{\"name\":\"many\"}");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
