@@ -21,8 +21,20 @@ public final class WorkerRequests {
         this.queues = queues;
     }
 
-    /** The reply frame's payload, once the call is answered; null for {@code ack} and {@code taken}, which have none. */
+    /**
+     * The reply frame's payload, once the call is answered — also when it fails (the queue was
+     * deleted while the call waited): a worker's call always gets an answer. Null for {@code ack}
+     * and {@code taken}, which have none.
+     */
     public CompletableFuture<byte[]> handle(long pid, Event.QueueRequest r) {
+        CompletableFuture<byte[]> reply = answer(pid, r);
+        return reply == null ? null : reply.exceptionally(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            return reply(r.requestId(), false, null, cause.getMessage() == null ? cause.toString() : cause.getMessage(), 0);
+        });
+    }
+
+    private CompletableFuture<byte[]> answer(long pid, Event.QueueRequest r) {
         long id = r.requestId();
         long timeout = r.timeoutMillis() < 0 ? Long.MAX_VALUE / 4 : TimeUnit.MILLISECONDS.toNanos(r.timeoutMillis());
         try {

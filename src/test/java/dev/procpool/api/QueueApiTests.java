@@ -78,6 +78,17 @@ class QueueApiTests {
     }
 
     @Test
+    void deletingAQueueEndsTheCallsWaitingOnItWithAnError() throws Exception {
+        post("/api/queues", "{\"name\":\"doomed\"}");
+        String waiting = startProcess("queue.get", "[{\"$queue\":\"doomed\"}, 60]");
+        awaitField("/api/queues/doomed", "waitingGets", 1);
+        assertThat(send("DELETE", "/api/queues/doomed", null).status()).isEqualTo(204);
+        JsonNode ended = join(waiting);
+        assertThat(ended.get("exitcode").intValue()).as(ended.toString()).isEqualTo(1);
+        assertThat(ended.get("error").get("message").stringValue()).contains("deleted");
+    }
+
+    @Test
     void slowConsumersShareTheWorkInsteadOfOneFetchingItAll() throws Exception {
         post("/api/queues", "{\"name\":\"work\"}");
         for (int i = 0; i < 12; i++) {
