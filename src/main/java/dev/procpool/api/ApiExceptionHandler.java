@@ -72,6 +72,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case SharedObjectException.Exists ex -> Problems.of(HttpStatus.CONFLICT, "shared-exists", "Name taken", e.getMessage());
             case SharedObjectException.LimitReached lr -> Problems.of(HttpStatus.CONTENT_TOO_LARGE, "shared-memory-limit",
                     "Shared memory limit reached", e.getMessage());
+            case SharedObjectException.Locked locked -> Problems.of(HttpStatus.CONFLICT, "shared-locked", "Held by another process",
+                    e.getMessage());
         });
     }
 

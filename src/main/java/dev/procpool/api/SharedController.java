@@ -39,8 +39,11 @@ class SharedController {
     static final int SNAPSHOT_ELEMENTS = 1_000;
     /** Bytes one GET of a shared memory block returns at most. */
     static final int MAX_BYTES_PER_READ = 1 << 20;
-    /** How long the snapshot waits for each object's lock before reading it anyway (marked). */
+    /** How long the snapshot waits for each object's lock before reading it anyway (marked), and for all of them together. */
     static final long SNAPSHOT_LOCK_NANOS = 500_000_000L;
+    static final long SNAPSHOT_TOTAL_NANOS = 2_000_000_000L;
+    /** How long an atomic add waits for the value's lock before it is a 409 shared-locked. */
+    static final long LOCK_WAIT_NANOS = 10_000_000_000L;
 
     private final SharedObjects objects;
 
@@ -81,10 +84,11 @@ class SharedController {
     }
 
     @PostMapping(path = "/values/{name}/add", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Add to a Value atomically", description = "Under the value's lock; integers wrap at their width as in C. → {value}")
+    @Operation(summary = "Add to a Value atomically", description = "Under the value's lock; integers wrap at their width as in C. → {value}; "
+            + "409 shared-locked when a task holds the lock for more than 10 s")
     Map<String, Object> add(@PathVariable String name, @RequestBody SharedRequests.Add r) {
         var e = objects.get(Segment.Kind.VALUE, name);
-        Object result = e.segment().add(0, SharedJson.fromJson(r.delta(), "delta"));
+        Object result = e.segment().add(0, SharedJson.fromJson(r.delta(), "delta"), LOCK_WAIT_NANOS);
         return Map.of("value", SharedJson.toJson(result));
     }
 
@@ -190,16 +194,17 @@ class SharedController {
 
     @GetMapping
     @Operation(summary = "Snapshot of every Value, Array and SharedMemory block",
-            description = "Each value and array read under its own lock (waiting up to 0.5 s for it; if a holder keeps it longer, read anyway and "
-                    + "marked consistent: false). Arrays show at most " + SNAPSHOT_ELEMENTS + " elements (truncated: true).")
+            description = "Each value and array read under its own lock (waiting up to 0.5 s for it, 2 s for all; if a holder keeps it longer, "
+                    + "read anyway and marked consistent: false). Arrays show at most " + SNAPSHOT_ELEMENTS + " elements (truncated: true).")
     Map<String, Object> snapshot() {
+        long deadline = System.nanoTime() + SNAPSHOT_TOTAL_NANOS;
         var values = new ArrayList<Map<String, Object>>();
         for (var e : objects.list(Segment.Kind.VALUE)) {
-            values.add(underLock(e, () -> value(e)));
+            values.add(underLock(e, deadline, () -> value(e)));
         }
         var arrays = new ArrayList<Map<String, Object>>();
         for (var e : objects.list(Segment.Kind.ARRAY)) {
-            arrays.add(underLock(e, () -> {
+            arrays.add(underLock(e, deadline, () -> {
                 var a = array(e, 0, (int) Math.min(e.segment().length(), SNAPSHOT_ELEMENTS));
                 a.put("truncated", e.segment().length() > SNAPSHOT_ELEMENTS);
                 return a;
@@ -231,9 +236,10 @@ class SharedController {
         return ResponseEntity.noContent().build();
     }
 
-    private static Map<String, Object> underLock(SharedObjects.Entry e, java.util.function.Supplier<Map<String, Object>> read) {
+    private static Map<String, Object> underLock(SharedObjects.Entry e, long deadline, java.util.function.Supplier<Map<String, Object>> read) {
         RobustLock lock = e.segment().lock();
-        boolean held = lock.acquire(SNAPSHOT_LOCK_NANOS) != RobustLock.Outcome.TIMED_OUT;
+        long wait = Math.max(0, Math.min(SNAPSHOT_LOCK_NANOS, deadline - System.nanoTime()));
+        boolean held = lock.acquire(wait) != RobustLock.Outcome.TIMED_OUT;
         try {
             var out = new LinkedHashMap<>(read.get());
             out.put("consistent", held);

@@ -178,8 +178,20 @@ public final class Segment implements AutoCloseable {
 
     /** Adds {@code delta} to element {@code index} under the object's lock (integers wrap at their width); returns the new value. */
     public Object add(long index, Object delta) {
+        return add(index, delta, -1);
+    }
+
+    /**
+     * As {@link #add(long, Object)}, waiting at most {@code timeoutNanos} for the lock.
+     *
+     * @throws SharedObjectException.Locked when the lock stayed held that long
+     */
+    public Object add(long index, Object delta, long timeoutNanos) {
         long bits = getBits(index); // checks the index before the lock is taken
-        lock.acquire(-1);
+        if (lock.acquire(timeoutNanos) == RobustLock.Outcome.TIMED_OUT) {
+            throw new SharedObjectException.Locked("the lock of this object has been held by pid " + lock.ownerPid() + " for longer than "
+                    + timeoutNanos / 1_000_000 + " ms");
+        }
         try {
             bits = type.addBits(getBits(index), delta);
             setBits(index, bits);

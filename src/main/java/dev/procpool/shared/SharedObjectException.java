@@ -27,4 +27,11 @@ public abstract sealed class SharedObjectException extends RuntimeException {
             super(message);
         }
     }
+
+    /** An operation that needs the object's lock could not get it in time. */
+    public static final class Locked extends SharedObjectException {
+        Locked(String message) {
+            super(message);
+        }
+    }
 }

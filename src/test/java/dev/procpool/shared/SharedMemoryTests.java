@@ -141,6 +141,30 @@ class SharedMemoryTests {
     }
 
     @Test
+    void anAddWaitsForTheLockOnlyAsLongAsItIsAllowedTo() throws Exception {
+        Segment value = objects.create(Segment.Kind.VALUE, "busy", TypeCode.LONG, 1, true).segment();
+        var held = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().start(() -> {
+            value.lock().acquire(-1);
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            value.lock().release();
+        });
+        held.await();
+        assertThatThrownBy(() -> value.add(0, 1L, TimeUnit.MILLISECONDS.toNanos(50)))
+                .isInstanceOf(SharedObjectException.Locked.class).hasMessageContaining("pid " + RobustLock.PID);
+        assertThat(value.get(0)).isEqualTo(0L);
+        release.countDown();
+        holder.join();
+        assertThat(value.add(0, 1L, TimeUnit.MILLISECONDS.toNanos(50))).isEqualTo(1L);
+    }
+
+    @Test
     void aReentrantLockCountsItsHoldsAndOnlyItsOwnerReleasesIt() throws Exception {
         RobustLock rlock = objects.create(Segment.Kind.RLOCK, "r", null, 1, true).segment().lock();
         assertThat(rlock.acquire(-1)).isEqualTo(RobustLock.Outcome.ACQUIRED);
