@@ -88,6 +88,6 @@ public final class QueueHandle {
     }
 
     private static JsonNode json(Object item) {
-        return item == null ? tools.jackson.databind.node.NullNode.getInstance() : TaskJson.MAPPER.valueToTree(item);
+        return TaskJson.toJson(item); // numbers, strings and booleans directly, a null as JSON null, the rest through Jackson
     }
 }

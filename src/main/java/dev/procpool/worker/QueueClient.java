@@ -41,7 +41,9 @@ final class QueueClient implements QueueTransport {
     private final FrameChannel channel;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Command.QueueReply>> pending = new ConcurrentHashMap<>();
-    private final Map<String, Outbox> outboxes = new HashMap<>();
+    /** Outboxes of puts by queue name, and of sends by pipe id (one per end): no key is built per item. */
+    private final Map<String, Outbox> puts = new HashMap<>();
+    private final Map<String, Outbox[]> sends = new HashMap<>();
     private final Map<String, Inbox> inboxes = new HashMap<>();
 
     /** Items of one queue fetched together and not yet all taken by the task; the task thread alone uses it. */
@@ -105,8 +107,13 @@ final class QueueClient implements QueueTransport {
     @Override
     public void post(String op, String name, int end, JsonNode item) {
         Outbox box;
-        synchronized (outboxes) {
-            box = outboxes.computeIfAbsent(op + '\n' + name + '\n' + end, k -> new Outbox(op, name, end));
+        synchronized (puts) {
+            if (op.equals("put")) {
+                box = puts.computeIfAbsent(name, k -> new Outbox(op, name, 0));
+            } else {
+                Outbox[] ends = sends.computeIfAbsent(name, k -> new Outbox[2]);
+                box = ends[end] != null ? ends[end] : (ends[end] = new Outbox(op, name, end));
+            }
         }
         synchronized (box) {
             throwIfFailed(box);
@@ -176,8 +183,15 @@ final class QueueClient implements QueueTransport {
             inboxes.clear();
         }
         List<Outbox> boxes;
-        synchronized (outboxes) {
-            boxes = new ArrayList<>(outboxes.values());
+        synchronized (puts) {
+            boxes = new ArrayList<>(puts.values());
+            for (Outbox[] ends : sends.values()) {
+                for (Outbox o : ends) {
+                    if (o != null) {
+                        boxes.add(o);
+                    }
+                }
+            }
         }
         for (Outbox box : boxes) {
             flush(box);
