@@ -74,6 +74,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     "Shared memory limit reached", e.getMessage());
             case SharedObjectException.Locked locked -> Problems.of(HttpStatus.CONFLICT, "shared-locked", "Held by another process",
                     e.getMessage());
+            case SharedObjectException.WrongEnd wrong -> Problems.of(HttpStatus.CONFLICT, "queue-state", "Not possible now", e.getMessage());
+            case SharedObjectException.TooLarge big -> Problems.of(HttpStatus.CONTENT_TOO_LARGE, "queue-item-too-large", "Item too large",
+                    e.getMessage());
         });
     }
 

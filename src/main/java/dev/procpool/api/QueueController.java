@@ -14,6 +14,9 @@ import java.util.concurrent.TimeoutException;
 
 import dev.procpool.config.ProcpoolProperties;
 import dev.procpool.queue.Queues;
+import dev.procpool.shared.Segment;
+import dev.procpool.shared.SharedObjects;
+import dev.procpool.shared.SharedPipe;
 import dev.procpool.task.TaskJson;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -60,11 +63,16 @@ class QueueController {
                 @Schema(description = "Seconds to wait for room in the pipe") Double timeout) {
     }
 
+    /** Bytes of each end's ring in a pipe's segment. */
+    static final int PIPE_RING_BYTES = 256 * 1024;
+
     private final Queues queues;
+    private final SharedObjects objects;
     private final Duration maxWait;
 
-    QueueController(Queues queues, ProcpoolProperties properties) {
+    QueueController(Queues queues, SharedObjects objects, ProcpoolProperties properties) {
         this.queues = queues;
+        this.objects = objects;
         this.maxWait = properties.api().maxWait();
     }
 
@@ -141,30 +149,34 @@ class QueueController {
     }
 
     @PostMapping(path = "/api/pipes", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create a pipe", description = "→ 201 {id, duplex}; its ends are 0 and 1, for tasks {\"$pipe\": id, \"end\": 0}")
+    @Operation(summary = "Create a pipe", description = "→ 201 {id, duplex, pending}; its ends are 0 and 1, for tasks {\"$pipe\": id, \"end\": 0}. "
+            + "A pipe lives in shared memory: a ring of " + PIPE_RING_BYTES / 1024 + " KiB per end, counted against procpool.shared.max-bytes.")
     ResponseEntity<Map<String, Object>> createPipe(@RequestBody(required = false) CreatePipe r) {
-        var info = queues.createPipe(r == null || r.duplex() == null || r.duplex());
-        return ResponseEntity.created(URI.create("/api/pipes/" + info.id())).body(pipe(info));
+        String id = "pp" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        var e = objects.create(Segment.Kind.PIPE, id, null, PIPE_RING_BYTES, false);
+        new SharedPipe(e.segment()).init(r == null || r.duplex() == null || r.duplex());
+        return ResponseEntity.created(URI.create("/api/pipes/" + id)).body(pipe(e));
     }
 
     @GetMapping(path = "/api/pipes", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "List pipes")
     List<Map<String, Object>> pipes() {
-        return queues.pipes().stream().map(QueueController::pipe).toList();
+        return objects.list(Segment.Kind.PIPE).stream().map(QueueController::pipe).toList();
     }
 
     @GetMapping(path = "/api/pipes/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "A pipe: {id, duplex, pending: [for end 0, for end 1]}")
+    @Operation(summary = "A pipe: {id, duplex, pending: [messages waiting for end 0, for end 1]}")
     Map<String, Object> pipeInfo(@PathVariable String id) {
-        return pipe(queues.pipeInfo(id));
+        return pipe(objects.get(Segment.Kind.PIPE, id));
     }
 
     @PostMapping(path = "/api/pipes/{id}/{end}/send", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "conn.send(item) on one end: the other end receives it")
-    ResponseEntity<Void> send(@PathVariable String id, @PathVariable int end, @RequestBody Send r) throws InterruptedException {
+    @Operation(summary = "conn.send(item) on one end: the other end receives it",
+            description = "204; 409 queue-full when the other end's ring had no room by the timeout; 413 for an item over the ring")
+    ResponseEntity<Void> send(@PathVariable String id, @PathVariable int end, @RequestBody Send r) {
         byte[] item = item(r.item());
         Duration limit = Timeouts.of(r.timeout(), maxWait, "timeout");
-        if (!await(queues.send(id, end, item, limit.toNanos(), 0), limit)) {
+        if (!pipe(id).send(end, item, limit.toNanos())) {
             throw new QueueFullException("pipe " + id + " is full: no room within " + limit.toMillis() + " ms");
         }
         return ResponseEntity.noContent().build();
@@ -172,26 +184,37 @@ class QueueController {
 
     @PostMapping(path = "/api/pipes/{id}/{end}/recv", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "conn.recv() on one end: a long poll", description = "200 {item}; 204 when nothing came by the timeout")
-    ResponseEntity<byte[]> recv(@PathVariable String id, @PathVariable int end, @RequestParam(required = false) Double timeout)
-            throws InterruptedException {
+    ResponseEntity<byte[]> recv(@PathVariable String id, @PathVariable int end, @RequestParam(required = false) Double timeout) {
         Duration limit = Timeouts.of(timeout, maxWait, "timeout");
-        List<byte[]> got = await(queues.recv(id, end, limit.toNanos(), 0, 0), limit);
-        return got.isEmpty() ? ResponseEntity.noContent().build() : json(ITEM, got.getFirst(), null);
+        byte[] got = pipe(id).recv(end, limit.toNanos());
+        return got == null ? ResponseEntity.noContent().build() : json(ITEM, got, null);
     }
 
     @GetMapping(path = "/api/pipes/{id}/{end}/poll", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "conn.poll(timeout)", description = "{ready}: whether this end has something to receive (waiting up to timeout, default 0)")
-    Map<String, Object> poll(@PathVariable String id, @PathVariable int end, @RequestParam(required = false) Double timeout)
-            throws InterruptedException {
+    Map<String, Object> poll(@PathVariable String id, @PathVariable int end, @RequestParam(required = false) Double timeout) {
         Duration limit = timeout == null ? Duration.ZERO : Timeouts.of(timeout, maxWait, "timeout");
-        return Map.of("ready", await(queues.poll(id, end, limit.toNanos()), limit));
+        return Map.of("ready", pipe(id).poll(end, limit.toNanos()));
     }
 
     @DeleteMapping("/api/pipes/{id}")
     @Operation(summary = "Delete a pipe")
     ResponseEntity<Void> deletePipe(@PathVariable String id) {
-        queues.deletePipe(id);
+        objects.delete(Segment.Kind.PIPE, id);
         return ResponseEntity.noContent().build();
+    }
+
+    private SharedPipe pipe(String id) {
+        return new SharedPipe(objects.get(Segment.Kind.PIPE, id).segment());
+    }
+
+    private static Map<String, Object> pipe(SharedObjects.Entry e) {
+        var p = new SharedPipe(e.segment());
+        var out = new LinkedHashMap<String, Object>();
+        out.put("id", e.name());
+        out.put("duplex", p.duplex());
+        out.put("pending", new int[] {p.pending(0), p.pending(1)});
+        return out;
     }
 
     /** Thrown when a put or send found no room by its timeout: 409 queue-full. */
@@ -228,14 +251,6 @@ class QueueController {
             throw new BadRequestException("item", "item is required (any JSON value; null is an item too: send it as null)");
         }
         return TaskJson.MAPPER.writeValueAsBytes(item);
-    }
-
-    private static Map<String, Object> pipe(Queues.PipeInfo p) {
-        var out = new LinkedHashMap<String, Object>();
-        out.put("id", p.id());
-        out.put("duplex", p.duplex());
-        out.put("pending", p.pending());
-        return out;
     }
 
     /** Waits for a queue's future, a little past its own timeout (which completes it). */

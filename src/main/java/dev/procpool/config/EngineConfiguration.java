@@ -69,11 +69,7 @@ class EngineConfiguration {
 
     @Bean
     SharedReferences sharedReferences(SharedObjects objects, Queues queues) {
-        return new SharedReferences(objects, (kind, name) -> switch (kind) {
-            case "$queue" -> queues.queueExists(name);
-            case "$pipe" -> queues.pipeExists(name);
-            default -> false;
-        });
+        return new SharedReferences(objects, (kind, name) -> kind.equals("$queue") && queues.queueExists(name));
     }
 
     @Bean(destroyMethod = "close")

@@ -65,11 +65,12 @@ public sealed interface Event {
     }
 
     /**
-     * A task's call on a queue or pipe the manager holds. {@code op}: {@code put} (items, in order;
+     * A task's call on a queue the manager holds. {@code op}: {@code put} (items, in order;
      * timeout -1: as long as it takes), {@code get} (up to {@code max} items, waiting up to the
-     * timeout for the first), {@code ack} (the worker has the items of get {@code requestId}),
-     * {@code task_done}, {@code join}, {@code size}, {@code send}, {@code recv}, {@code poll} (pipes,
-     * on end {@code end}). Answered by {@link Command.QueueReply} with the same request id, except {@code ack}.
+     * timeout for the first), {@code taken} (the task has taken {@code max} of get
+     * {@code requestId}'s items), {@code ack} (the same, final: the rest go back), {@code task_done},
+     * {@code join}, {@code size}. Answered by {@link Command.QueueReply} with the same request id,
+     * except {@code taken} and {@code ack}. {@code end} is 0.
      */
     record QueueRequest(long requestId, String op, String name, int end, RawJson items, long timeoutMillis, int max) implements Event {
     }

@@ -42,14 +42,16 @@ public final class SharedReferences {
 
         @Override
         public Object resolve(Class<?> type, String kind, String name) {
-            if (kind.equals("$queue") || kind.equals("$pipe")) {
+            if (kind.equals("$queue")) {
                 // served by the manager over the worker's connection: nothing to map, only to check
-                String id = kind.equals("$pipe") ? name.substring(0, Math.max(0, name.lastIndexOf('#'))) : name;
-                if (!managerObjects.test(kind, id)) {
+                if (!managerObjects.test(kind, name)) {
                     return null;
                 }
-                refs.put(kind + ":" + id, "manager");
+                refs.put(kind + ":" + name, "manager");
                 return name;
+            }
+            if (kind.equals("$pipe")) {
+                name = name.substring(0, Math.max(0, name.lastIndexOf('#'))); // "id#end": the segment is the pipe's
             }
             if (objects == null) {
                 return null;

@@ -8,8 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One FIFO of JSON items with its waiting getters and putters: a queue, or one direction of a
- * pipe. Waiters are futures, completed by the operation that satisfies them (or by a timeout), so
+ * One FIFO of JSON items with its waiting getters and putters: a queue. Waiters are futures, completed by the operation that satisfies them (or by a timeout), so
  * a waiter holds no thread. Futures are always completed outside the lock.
  */
 final class Channel {
@@ -175,35 +174,6 @@ final class Channel {
         }
         done.run();
         return taken;
-    }
-
-    /** True when an item is there, waiting up to {@code timeoutNanos} for one (without taking it). */
-    CompletableFuture<Boolean> poll(long timeoutNanos) {
-        lock.lock();
-        try {
-            checkOpen();
-            if (!items.isEmpty() || timeoutNanos == 0) {
-                return CompletableFuture.completedFuture(!items.isEmpty());
-            }
-        } finally {
-            lock.unlock();
-        }
-        // rare: a polling loop on a virtual thread, at most every 2 ms
-        return CompletableFuture.supplyAsync(() -> {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (System.nanoTime() < deadline) {
-                if (size() > 0) {
-                    return true;
-                }
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return size() > 0;
-        }, Thread::startVirtualThread);
     }
 
     /** Python's {@code task_done()}. @throws IllegalStateException when called more times than items were put */

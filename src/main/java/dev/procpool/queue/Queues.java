@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * The manager's queues and pipes. The manager owns every item, so sizes are exact; waiting gets,
+ * The manager's queues (pipes are shared-memory objects: {@code SharedPipe}). The manager owns every item, so sizes are exact; waiting gets,
  * puts and joins are futures (no thread each); an item given to a worker stays recorded until the
  * worker confirms it has it, and goes back to the head of its queue if the worker dies first.
  */
@@ -26,10 +26,10 @@ public final class Queues implements AutoCloseable {
     /**
      * Bounds.
      *
-     * @param maxQueues    queues and pipes that may exist at once
-     * @param maxSize      items one queue (or one direction of a pipe) may hold; a queue's maxsize 0 means this
+     * @param maxQueues    queues that may exist at once
+     * @param maxSize      items one queue may hold; a queue's maxsize 0 means this
      * @param maxItemBytes one item's JSON size
-     * @param maxBytes     all items of all queues and pipes together
+     * @param maxBytes     all items of all queues together
      * @param maxWaiters   waiting gets and puts on one queue
      */
     public record Limits(int maxQueues, int maxSize, int maxItemBytes, long maxBytes, int maxWaiters) {
@@ -39,20 +39,12 @@ public final class Queues implements AutoCloseable {
     public record QueueInfo(String name, int size, int maxsize, boolean joinable, long unfinished, int waitingGets, Instant createdAt) {
     }
 
-    /** A pipe: two ends; end {@code e} receives what the other end sends. One-way: end 0 receives, end 1 sends. */
-    public record PipeInfo(String id, boolean duplex, int[] pending, Instant createdAt) {
-    }
-
     private record NamedQueue(Channel channel, Instant createdAt) {
-    }
-
-    private record Pipe(String id, boolean duplex, Channel[] inbox, Instant createdAt) {
     }
 
     private final Limits limits;
     private final ScheduledExecutorService timer;
     private final Map<String, NamedQueue> queues = new ConcurrentHashMap<>();
-    private final Map<String, Pipe> pipes = new ConcurrentHashMap<>();
     private final Map<Long, Map<Long, Channel.Delivery>> delivered = new HashMap<>();
     private final AtomicLong bytes = new AtomicLong();
 
@@ -79,8 +71,8 @@ public final class Queues implements AutoCloseable {
         if (queues.containsKey(name)) {
             throw new QueueException.Exists("a queue named '" + name + "' already exists");
         }
-        if (queues.size() + pipes.size() >= limits.maxQueues()) {
-            throw new QueueException.LimitReached("at most " + limits.maxQueues() + " queues and pipes may exist (procpool.queues.max-queues)");
+        if (queues.size() >= limits.maxQueues()) {
+            throw new QueueException.LimitReached("at most " + limits.maxQueues() + " queues may exist (procpool.queues.max-queues)");
         }
         var q = new NamedQueue(new Channel(this, "queue '" + name + "'", maxsize == 0 ? limits.maxSize() : maxsize, joinable), Instant.now());
         queues.put(name, q);
@@ -149,90 +141,6 @@ public final class Queues implements AutoCloseable {
         return name != null && queues.containsKey(name);
     }
 
-    // ---- pipes ------------------------------------------------------------------------------
-
-    public synchronized PipeInfo createPipe(boolean duplex) {
-        if (queues.size() + pipes.size() >= limits.maxQueues()) {
-            throw new QueueException.LimitReached("at most " + limits.maxQueues() + " queues and pipes may exist (procpool.queues.max-queues)");
-        }
-        String id = "pp" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        var inbox = new Channel[] {new Channel(this, "pipe " + id + " end 0", limits.maxSize(), false),
-            new Channel(this, "pipe " + id + " end 1", limits.maxSize(), false)};
-        Pipe p = new Pipe(id, duplex, inbox, Instant.now());
-        pipes.put(id, p);
-        return pipeInfo(p);
-    }
-
-    public PipeInfo pipeInfo(String id) {
-        return pipeInfo(pipe(id));
-    }
-
-    private static PipeInfo pipeInfo(Pipe p) {
-        return new PipeInfo(p.id(), p.duplex(), new int[] {p.inbox()[0].size(), p.inbox()[1].size()}, p.createdAt());
-    }
-
-    public List<PipeInfo> pipes() {
-        return pipes.values().stream().sorted(Comparator.comparing(Pipe::createdAt)).map(Queues::pipeInfo).toList();
-    }
-
-    public synchronized void deletePipe(String id) {
-        Pipe p = pipe(id);
-        pipes.remove(id);
-        p.inbox()[0].close();
-        p.inbox()[1].close();
-    }
-
-    /** {@code conn.send(item)} on end {@code end}: the item goes to the other end. */
-    public CompletableFuture<Boolean> send(String id, int end, byte[] item, long timeoutNanos, long pid) {
-        return send(id, end, List.of(item), timeoutNanos, pid);
-    }
-
-    /** Several {@code conn.send}s on end {@code end}, in order. */
-    public CompletableFuture<Boolean> send(String id, int end, List<byte[]> items, long timeoutNanos, long pid) {
-        Pipe p = pipe(id);
-        checkEnd(end);
-        if (!p.duplex() && end == 0) {
-            throw new QueueException.State("end 0 of a one-way pipe only receives");
-        }
-        checkItems(items);
-        return p.inbox()[1 - end].put(items, timeoutNanos, pid);
-    }
-
-    /** {@code conn.recv()} on end {@code end}, waiting up to {@code timeoutNanos}; an empty list when nothing came. */
-    public CompletableFuture<List<byte[]>> recv(String id, int end, long timeoutNanos, long pid, long requestId) {
-        Pipe p = pipe(id);
-        checkEnd(end);
-        if (!p.duplex() && end == 1) {
-            throw new QueueException.State("end 1 of a one-way pipe only sends");
-        }
-        return p.inbox()[end].get(1, timeoutNanos, pid, requestId);
-    }
-
-    /** {@code conn.poll(timeout)}: whether end {@code end} has something to receive. */
-    public CompletableFuture<Boolean> poll(String id, int end, long timeoutNanos) {
-        Pipe p = pipe(id);
-        checkEnd(end);
-        return p.inbox()[end].poll(timeoutNanos);
-    }
-
-    public boolean pipeExists(String id) {
-        return id != null && pipes.containsKey(id);
-    }
-
-    private Pipe pipe(String id) {
-        Pipe p = id == null ? null : pipes.get(id);
-        if (p == null) {
-            throw new QueueException.NotFound("no pipe with id '" + id + "'");
-        }
-        return p;
-    }
-
-    private static void checkEnd(int end) {
-        if (end != 0 && end != 1) {
-            throw new IllegalArgumentException("a pipe's end is 0 or 1, got " + end);
-        }
-    }
-
     // ---- workers ----------------------------------------------------------------------------
 
     /** A worker confirmed it has the items of its request {@code requestId}. */
@@ -287,10 +195,6 @@ public final class Queues implements AutoCloseable {
         for (NamedQueue q : queues.values()) {
             q.channel().forget(pid);
         }
-        for (Pipe p : pipes.values()) {
-            p.inbox()[0].forget(pid);
-            p.inbox()[1].forget(pid);
-        }
     }
 
     // ---- bounds -----------------------------------------------------------------------------
@@ -334,9 +238,5 @@ public final class Queues implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         queues.values().forEach(q -> q.channel().close());
-        pipes.values().forEach(p -> {
-            p.inbox()[0].close();
-            p.inbox()[1].close();
-        });
     }
 }

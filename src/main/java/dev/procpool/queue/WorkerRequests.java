@@ -9,7 +9,7 @@ import dev.procpool.ipc.FrameCodec;
 import dev.procpool.ipc.RawJson;
 
 /**
- * Serves the queue and pipe calls tasks make from worker {@code pid}. Items travel as JSON text:
+ * Serves the queue calls tasks make from worker {@code pid}. Items travel as JSON text:
  * cut out of the request frame, stored as they are, and copied into the reply frame.
  */
 public final class WorkerRequests {
@@ -56,10 +56,6 @@ public final class WorkerRequests {
                 }
                 case "join" -> queues.join(r.name(), timeout).thenApply(joined -> reply(id, joined, null, joined ? null : "timeout", 0));
                 case "size" -> CompletableFuture.completedFuture(reply(id, true, null, null, queues.info(r.name()).size()));
-                case "send" -> queues.send(r.name(), r.end(), items(r.items()), timeout, pid).thenApply(in -> reply(id, in, null, in ? null : "full", 0));
-                case "recv" -> queues.recv(r.name(), r.end(), timeout, pid, id)
-                        .thenApply(items -> reply(id, !items.isEmpty(), items, items.isEmpty() ? "empty" : null, 0));
-                case "poll" -> queues.poll(r.name(), r.end(), r.timeoutMillis() < 0 ? 0 : timeout).thenApply(ready -> reply(id, ready, null, null, 0));
                 default -> CompletableFuture.completedFuture(reply(id, false, null, "unknown queue operation '" + r.op() + "'", 0));
             };
         } catch (RuntimeException e) {

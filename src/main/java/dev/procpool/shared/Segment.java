@@ -33,7 +33,7 @@ public final class Segment implements AutoCloseable {
 
     /** What a segment holds. */
     public enum Kind {
-        VALUE, ARRAY, MEMORY, LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE, EVENT, CONDITION, BARRIER
+        VALUE, ARRAY, MEMORY, LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE, EVENT, CONDITION, BARRIER, PIPE
     }
 
     static final int MAGIC = 0x5050534D;
@@ -77,6 +77,7 @@ public final class Segment implements AutoCloseable {
             case VALUE, ARRAY -> length * type.size();
             case MEMORY -> length;
             case SEMAPHORE, BOUNDED_SEMAPHORE -> SEMAPHORE_HOLDERS * 8L;
+            case PIPE -> 2 * (SharedPipe.RING_HEADER + length);
             default -> 0;
         };
         return DATA_OFFSET + data;

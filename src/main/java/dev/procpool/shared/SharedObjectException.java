@@ -34,4 +34,18 @@ public abstract sealed class SharedObjectException extends RuntimeException {
             super(message);
         }
     }
+
+    /** The wrong end of a one-way pipe. */
+    public static final class WrongEnd extends SharedObjectException {
+        WrongEnd(String message) {
+            super(message);
+        }
+    }
+
+    /** A message larger than a pipe's ring takes. */
+    public static final class TooLarge extends SharedObjectException {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
 }

@@ -250,6 +250,7 @@ public final class SharedObjects implements AutoCloseable {
         return switch (kind) {
             case MEMORY -> "shared memory block";
             case BOUNDED_SEMAPHORE -> "bounded semaphore";
+            case PIPE -> "pipe";
             default -> kind.name().toLowerCase();
         };
     }

@@ -11,6 +11,7 @@ final class SyncObjects {
         return switch (segment.kind()) {
             case SEMAPHORE, BOUNDED_SEMAPHORE -> new SharedSemaphore(segment).releaseHeldBy(pid);
             case EVENT, MEMORY -> 0;
+            case PIPE -> new SharedPipe(segment).releaseHeldBy(pid);
             case VALUE, ARRAY, LOCK, RLOCK, CONDITION, BARRIER -> segment.lock().releaseIfOwnedBy(pid) ? 1 : 0;
         };
     }

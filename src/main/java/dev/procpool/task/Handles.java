@@ -33,8 +33,14 @@ public final class Handles {
             case "$event" -> java.util.List.of(Segment.Kind.EVENT);
             case "$condition" -> java.util.List.of(Segment.Kind.CONDITION);
             case "$barrier" -> java.util.List.of(Segment.Kind.BARRIER);
+            case "$pipe" -> java.util.List.of(Segment.Kind.PIPE);
             default -> java.util.List.of();
         };
+    }
+
+    /** A pipe's end {@code end} over its mapped segment. */
+    public static PipeHandle pipeEnd(Segment segment, int end) {
+        return new PipeHandle(new dev.procpool.shared.SharedPipe(segment), end);
     }
 
     /** The handle of type {@code type} over a mapped segment of a matching kind. */
@@ -69,14 +75,10 @@ public final class Handles {
         throw new IllegalArgumentException(type + " is not a handle type");
     }
 
-    /** The handle of a queue or a pipe's end ({@code name} "id#end"), which the manager serves over {@code transport}. */
+    /** The handle of a queue, which the manager serves over {@code transport}. */
     public static Object ofManaged(Class<?> type, String name, QueueTransport transport) {
         if (type == QueueHandle.class) {
             return new QueueHandle(transport, name);
-        }
-        if (type == PipeHandle.class) {
-            int hash = name.lastIndexOf('#');
-            return new PipeHandle(transport, name.substring(0, hash), Integer.parseInt(name.substring(hash + 1)));
         }
         throw new IllegalArgumentException(type + " is not served by the manager");
     }

@@ -1,28 +1,26 @@
 package dev.procpool.task;
 
-import dev.procpool.ipc.Command;
+import dev.procpool.shared.SharedPipe;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One end of a task's {@code multiprocessing.Pipe} ({@code {"$pipe": id, "end": 0}}): what one
- * end sends, the other receives, in order. A one-way pipe's end 0 only receives and end 1 only
- * sends.
+ * end sends, the other receives, in order. The pipe is in shared memory: messages go from one
+ * process to the other directly. A one-way pipe's end 0 only receives and end 1 only sends.
  */
 public final class PipeHandle {
 
-    private final QueueTransport transport;
-    private final String id;
+    private final SharedPipe pipe;
     private final int end;
 
-    PipeHandle(QueueTransport transport, String id, int end) {
-        this.transport = transport;
-        this.id = id;
+    PipeHandle(SharedPipe pipe, int end) {
+        this.pipe = pipe;
         this.end = end;
     }
 
-    /** {@code conn.send(obj)}: returns once it is on its way. */
+    /** {@code conn.send(obj)}: waits only while the other end's ring is full. */
     public void send(Object item) {
-        transport.post("send", id, end, json(item));
+        pipe.send(end, TaskJson.MAPPER.writeValueAsBytes(TaskJson.toJson(item)), -1);
     }
 
     /** {@code conn.recv()}: waits as long as it takes. */
@@ -32,24 +30,19 @@ public final class PipeHandle {
 
     /** Waits up to {@code timeoutSeconds}. @throws QueueEmptyException when nothing came */
     public JsonNode recv(double timeoutSeconds) {
-        Command.QueueReply r = transport.call("recv", id, end, null, QueueHandle.millis(timeoutSeconds), 1);
-        if (!r.ok()) {
-            throw "empty".equals(r.error()) ? new QueueEmptyException("nothing came on pipe " + id + " end " + end)
-                    : new IllegalStateException(r.error());
+        byte[] message = pipe.recv(end, Handles.nanos(timeoutSeconds));
+        if (message == null) {
+            throw new QueueEmptyException("nothing came on end " + end + " of the pipe");
         }
-        return r.items().get(0);
+        return TaskJson.MAPPER.readTree(message);
     }
 
     /** {@code conn.poll(timeout)}: whether something is there to receive, waiting up to that long. */
     public boolean poll(double timeoutSeconds) {
-        return transport.call("poll", id, end, null, Math.max(0, QueueHandle.millis(timeoutSeconds)), 0).ok();
+        return pipe.poll(end, Math.max(0, Handles.nanos(timeoutSeconds)));
     }
 
     public int end() {
         return end;
-    }
-
-    private static JsonNode json(Object item) {
-        return TaskJson.toJson(item); // numbers, strings and booleans directly, a null as JSON null, the rest through Jackson
     }
 }

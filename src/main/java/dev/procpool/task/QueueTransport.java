@@ -3,14 +3,14 @@ package dev.procpool.task;
 import dev.procpool.ipc.Command;
 import tools.jackson.databind.JsonNode;
 
-/** How a task's {@link QueueHandle} and {@link PipeHandle} reach the manager; the worker provides it. */
+/** How a task's {@link QueueHandle} reaches the manager; the worker provides it. */
 public interface QueueTransport {
 
     /** A call the manager answers; waits for the answer ({@code timeoutMillis} -1: as long as it takes). */
     Command.QueueReply call(String op, String name, int end, JsonNode items, long timeoutMillis, int max);
 
     /**
-     * A put or send that need not wait: sent at once when nothing is in flight for that queue,
+     * A put that need not wait: sent at once when nothing is in flight for that queue,
      * else batched with the next; it waits only when many are pending. A failure is raised by the
      * next call on that queue, or when the task ends.
      */

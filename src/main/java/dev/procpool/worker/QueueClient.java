@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * A worker's calls on the manager's queues and pipes. A call is a {@link Event.QueueRequest} whose
+ * A worker's calls on the manager's queues. A call is a {@link Event.QueueRequest} whose
  * {@link Command.QueueReply} the connection's reader hands to {@link #complete}. Puts and sends that
  * need not wait are batched per queue: one request in flight, the items posted meanwhile go in the
  * next (so a producer loop sends a few large frames, not one per item); a poster waits only when
@@ -41,9 +41,8 @@ final class QueueClient implements QueueTransport {
     private final FrameChannel channel;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<Command.QueueReply>> pending = new ConcurrentHashMap<>();
-    /** Outboxes of puts by queue name, and of sends by pipe id (one per end): no key is built per item. */
+    /** Outboxes of puts by queue name: no key is built per item. */
     private final Map<String, Outbox> puts = new HashMap<>();
-    private final Map<String, Outbox[]> sends = new HashMap<>();
     private final Map<String, Inbox> inboxes = new HashMap<>();
 
     /** Items of one queue fetched together and not yet all taken by the task; the task thread alone uses it. */
@@ -83,7 +82,7 @@ final class QueueClient implements QueueTransport {
         pending.put(id, f);
         send(new Event.QueueRequest(id, op, name, end, items == null ? null : RawJson.of(items), timeoutMillis, max));
         Command.QueueReply reply = await(f, id, name);
-        if (reply.items() != null && !reply.items().isEmpty() && (op.equals("get") || op.equals("recv"))) {
+        if (reply.items() != null && !reply.items().isEmpty() && op.equals("get")) {
             // we have them: they may leave the queue for good; said after our next request, off its critical path
             synchronized (acks) {
                 acks.add(new Event.QueueRequest(id, "ack", name, end, null, 0, 0));
@@ -108,12 +107,7 @@ final class QueueClient implements QueueTransport {
     public void post(String op, String name, int end, JsonNode item) {
         Outbox box;
         synchronized (puts) {
-            if (op.equals("put")) {
-                box = puts.computeIfAbsent(name, k -> new Outbox(op, name, 0));
-            } else {
-                Outbox[] ends = sends.computeIfAbsent(name, k -> new Outbox[2]);
-                box = ends[end] != null ? ends[end] : (ends[end] = new Outbox(op, name, end));
-            }
+            box = puts.computeIfAbsent(name, k -> new Outbox(op, name, 0));
         }
         synchronized (box) {
             throwIfFailed(box);
@@ -185,13 +179,6 @@ final class QueueClient implements QueueTransport {
         List<Outbox> boxes;
         synchronized (puts) {
             boxes = new ArrayList<>(puts.values());
-            for (Outbox[] ends : sends.values()) {
-                for (Outbox o : ends) {
-                    if (o != null) {
-                        boxes.add(o);
-                    }
-                }
-            }
         }
         for (Outbox box : boxes) {
             flush(box);

@@ -40,9 +40,14 @@ final class WorkerReferences implements References {
 
     @Override
     public Object resolve(Class<?> type, String kind, String name) {
-        if (kind.equals("$queue") || kind.equals("$pipe")) {
-            String id = kind.equals("$pipe") ? name.substring(0, Math.max(0, name.lastIndexOf('#'))) : name;
-            return refs.containsKey(kind + ":" + id) ? Handles.ofManaged(type, name, queues) : null;
+        if (kind.equals("$queue")) {
+            return refs.containsKey(kind + ":" + name) ? Handles.ofManaged(type, name, queues) : null;
+        }
+        int end = -1;
+        if (kind.equals("$pipe")) {
+            int hash = name.lastIndexOf('#');
+            end = Integer.parseInt(name.substring(hash + 1));
+            name = name.substring(0, hash);
         }
         String file = refs.get(kind + ":" + name);
         if (file == null) {
@@ -60,6 +65,6 @@ final class WorkerReferences implements References {
                 MAPPED.put(file, segment);
             }
         }
-        return Handles.of(type, segment, segment.lockable());
+        return end >= 0 ? Handles.pipeEnd(segment, end) : Handles.of(type, segment, segment.lockable());
     }
 }

@@ -177,7 +177,7 @@ class QueueApiTests {
         assertThat(post("/api/pipes/" + id + "/0/recv?timeout=0.1", null).status()).isEqualTo(204);
         TestHttp.assertProblem(post("/api/pipes/" + id + "/2/recv", null), 400, "invalid-request");
         assertThat(send("DELETE", "/api/pipes/" + id, null).status()).isEqualTo(204);
-        TestHttp.assertProblem(send("GET", "/api/pipes/" + id, null), 404, "queue-not-found");
+        TestHttp.assertProblem(send("GET", "/api/pipes/" + id, null), 404, "shared-not-found");
         assertThat(send("DELETE", "/api/queues/one", null).status()).isEqualTo(204);
 
         JsonNode api = send("GET", "/v3/api-docs", null).json();

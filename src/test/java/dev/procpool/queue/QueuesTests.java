@@ -120,28 +120,9 @@ class QueuesTests {
         var many = java.util.stream.IntStream.range(0, 40).mapToObj(i -> item("\"" + "y".repeat(40) + "\"")).toList();
         assertThat(queues.put("bytes", many, 0, 0).get()).isFalse();
         assertThat(queues.bytes()).isLessThanOrEqualTo(1_000);
-        for (int i = 0; i < 7; i++) {
-            try {
-                queues.createPipe(true);
-            } catch (QueueException.LimitReached full) {
-                assertThat(i).isGreaterThanOrEqualTo(5);
-            }
+        for (int i = queues.list().size(); i < 8; i++) {
+            queues.create("q" + i, 0, false);
         }
-        assertThatThrownBy(() -> queues.createPipe(true)).isInstanceOf(QueueException.LimitReached.class);
-    }
-
-    @Test
-    void aPipeCarriesEachEndsMessagesToTheOtherAndAOneWayPipeOnlyOneWay() throws Exception {
-        var duplex = queues.createPipe(true);
-        queues.send(duplex.id(), 0, item("\"hi\""), 0, 0).get();
-        assertThat(queues.poll(duplex.id(), 1, 0).get()).isTrue();
-        assertThat(queues.poll(duplex.id(), 0, 0).get()).isFalse();
-        assertThat(text(queues.recv(duplex.id(), 1, 0, 0, 0).get())).containsExactly("\"hi\"");
-        var oneWay = queues.createPipe(false);
-        assertThatThrownBy(() -> queues.send(oneWay.id(), 0, item("1"), 0, 0)).isInstanceOf(QueueException.State.class);
-        assertThatThrownBy(() -> queues.recv(oneWay.id(), 1, 0, 0, 0)).isInstanceOf(QueueException.State.class);
-        queues.send(oneWay.id(), 1, item("1"), 0, 0).get();
-        assertThat(text(queues.recv(oneWay.id(), 0, 0, 0, 0).get())).containsExactly("1");
-        assertThatThrownBy(() -> queues.send(duplex.id(), 2, item("1"), 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> queues.create("one-more", 0, false)).isInstanceOf(QueueException.LimitReached.class);
     }
 }

@@ -299,6 +299,45 @@ class SharedMemoryTests {
         assertThat(barrier.waiting()).isZero();
     }
 
+    @Test
+    void aPipeCarriesEachEndsMessagesInOrderThroughSharedMemoryAndAOneWayPipeOnlyOneWay() throws Exception {
+        var entry = objects.create(Segment.Kind.PIPE, "p", null, 64, false);
+        var pipe = new SharedPipe(entry.segment());
+        pipe.init(true);
+        try (Segment other = Segment.open(entry.file())) {
+            var far = new SharedPipe(other);
+            assertThat(pipe.send(0, "\"hi\"".getBytes(), 0)).isTrue();
+            assertThat(far.poll(1, 0)).isTrue();
+            assertThat(far.poll(0, 0)).isFalse();
+            assertThat(new String(far.recv(1, 0))).isEqualTo("\"hi\"");
+            assertThat(far.recv(1, TimeUnit.MILLISECONDS.toNanos(20))).isNull();
+            // the ring wraps: 64 bytes, messages of 4 + 20
+            var received = new ArrayList<String>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 50; i++) {
+                    received.add(new String(far.recv(1, TimeUnit.SECONDS.toNanos(5))));
+                }
+            });
+            for (int i = 0; i < 50; i++) {
+                assertThat(pipe.send(0, String.format("\"message number %04d\"", i).getBytes(), TimeUnit.SECONDS.toNanos(5))).isTrue();
+            }
+            reader.join();
+            assertThat(received).hasSize(50).first().isEqualTo("\"message number 0000\"");
+            assertThat(received.getLast()).isEqualTo("\"message number 0049\"");
+            assertThat(pipe.pending(1)).isZero();
+            assertThat(pipe.send(0, new byte[40], 0)).isTrue();
+            assertThat(pipe.send(0, new byte[40], TimeUnit.MILLISECONDS.toNanos(20))).isFalse(); // full
+            assertThatThrownBy(() -> pipe.send(0, new byte[61], 0)).isInstanceOf(SharedObjectException.TooLarge.class);
+        }
+        var oneWay = new SharedPipe(objects.create(Segment.Kind.PIPE, "one-way", null, 64, false).segment());
+        oneWay.init(false);
+        assertThatThrownBy(() -> oneWay.send(0, new byte[1], 0)).isInstanceOf(SharedObjectException.WrongEnd.class);
+        assertThatThrownBy(() -> oneWay.recv(1, 0)).isInstanceOf(SharedObjectException.WrongEnd.class);
+        assertThat(oneWay.send(1, "1".getBytes(), 0)).isTrue();
+        assertThat(new String(oneWay.recv(0, 0))).isEqualTo("1");
+        assertThatThrownBy(() -> oneWay.recv(2, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static void sleepThen(long millis, Runnable r) {
         try {
             Thread.sleep(millis);
