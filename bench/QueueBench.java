@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *     process's POST to the last item, and from the first item to the last;
  * (2) the same 100,000 from one worker process to another (queue.produce, queue.consume): items/s
  *     from the first POST to both joined, and inside the consumer;
+ *     and the same between the two workers of a pool (apply-async of each at once; 3 warm-up, median of 5);
  * (3) pipe ping-pong between two worker processes (pipe.echo and pipe.pingpong: 200 warm-up, then
  *     10,000 round trips of a small int): p50 and p99.
  * Each: 1 warm-up run, median of 5, 1.5 s apart so processes start on warm spares.
@@ -103,6 +104,26 @@ public class QueueBench {
                 p99.add(number(result, "p99_us"));
             }
         }
+        // the same between the two long-lived workers of a pool (apply-async of each, at once): no JVM start, a warm JIT
+        send("DELETE", "/api/pools/queuebench", null);
+        expect(send("POST", "/api/pools", "{\"name\":\"queuebench\",\"processes\":2}"), "\"name\"");
+        Thread.sleep(SPARES_READY_MS * 2);
+        List<Double> pool = new ArrayList<>();
+        for (int run = 0; run < 8; run++) {
+            fresh("bp");
+            long t0 = System.nanoTime();
+            String a = id(send("POST", "/api/pools/queuebench/apply-async", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bp\"}," + N + "]}"));
+            String c = id(send("POST", "/api/pools/queuebench/apply-async", "{\"target\":\"queue.consume\",\"args\":[{\"$queue\":\"bp\"}," + N + "]}"));
+            expect(send("GET", "/api/results/" + a + "?wait=120", null), "\"successful\":true");
+            String consumed = send("GET", "/api/results/" + c + "?wait=120", null);
+            long t1 = System.nanoTime();
+            expect(consumed, "\"sum\":" + (long) N * (N - 1) / 2);
+            if (run >= 3) {
+                pool.add(N / ((t1 - t0) / 1e9));
+            }
+        }
+        send("DELETE", "/api/pools/queuebench", null);
+        print("queue_between_pool_workers_items_per_s", median(pool));
         print("queue_drain_items_per_s_incl_process_start", median(drainTotal));
         print("queue_drain_items_per_s_first_to_last", median(drainSteady));
         print("queue_between_workers_items_per_s", median(between));

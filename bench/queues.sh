@@ -30,6 +30,8 @@ rows = [
     ("a queue between two workers, 100,000 ints: items/s incl. both process starts",
      "%.0f k" % (pp['queue_between_workers_items_per_s'] / 1e3), "(Python: the figure above)"),
     ("  ... inside the consumer", "%.0f k" % (pp['queue_between_workers_consumer_items_per_s'] / 1e3), ""),
+    ("the same between the two workers of a Pool(2) (apply-async of each, at once)", "%.0f k" % (pp['queue_between_pool_workers_items_per_s'] / 1e3),
+     "%.0f k" % (py_total / 1e3)),
     ("pipe ping-pong between two workers, round trip p50", "%.0f us" % pp['pipe_pingpong_p50_us'], "%.0f us" % pipe['p50']['median']),
     ("  ... p99", "%.0f us" % pp['pipe_pingpong_p99_us'], "%.0f us" % pipe['p99']['median']),
 ]
