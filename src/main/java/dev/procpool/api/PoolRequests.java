@@ -31,7 +31,7 @@ final class PoolRequests {
 
     @Schema(name = "MapRequest", description = "As pool.map(target, iterable, chunksize); for starmap each item is a list of arguments")
     record Map(@Schema(example = "demo.square", requiredMode = Schema.RequiredMode.REQUIRED) String target,
-               @Schema(description = "The items, a JSON array", type = "array", example = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",
+               @Schema(description = "The items, a JSON array", types = {"array"}, example = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",
                        requiredMode = Schema.RequiredMode.REQUIRED)
                @JsonDeserialize(using = ItemsDeserializer.class) Items iterable,
                @Schema(description = "Items per chunk; default as Python computes it (imap: 1)") Integer chunksize,

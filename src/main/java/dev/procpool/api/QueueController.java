@@ -151,10 +151,10 @@ class QueueController {
     @PostMapping(path = "/api/pipes", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a pipe", description = "→ 201 {id, duplex, pending}; its ends are 0 and 1, for tasks {\"$pipe\": id, \"end\": 0}. "
             + "A pipe lives in shared memory: a ring of " + PIPE_RING_BYTES / 1024 + " KiB per end, counted against procpool.shared.max-bytes.")
-    ResponseEntity<Map<String, Object>> createPipe(@RequestBody(required = false) CreatePipe r) {
+    ResponseEntity<Map<String, Object>> createPipe(@RequestBody CreatePipe r) {
         String id = "pp" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         var e = objects.create(Segment.Kind.PIPE, id, null, PIPE_RING_BYTES, false);
-        new SharedPipe(e.segment()).init(r == null || r.duplex() == null || r.duplex());
+        new SharedPipe(e.segment()).init(r.duplex() == null || r.duplex());
         return ResponseEntity.created(URI.create("/api/pipes/" + id)).body(pipe(e));
     }
 
