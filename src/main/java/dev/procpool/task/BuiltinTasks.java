@@ -88,6 +88,24 @@ public final class BuiltinTasks {
         return HexFormat.of().formatHex(value);
     }
 
+    @Task(value = "fault.allocate", description = "Allocates that many MiB and keeps them (past the worker's heap: an OutOfMemoryError)")
+    public static int allocate(int mebibytes) {
+        var kept = new java.util.ArrayList<byte[]>();
+        for (int i = 0; i < mebibytes; i++) {
+            kept.add(new byte[1 << 20]);
+        }
+        return kept.size();
+    }
+
+    @Task(value = "fault.spin", description = "Loops on the CPU forever (for timeouts)")
+    public static long spin() {
+        long n = 0;
+        while (!Thread.currentThread().isInterrupted() || n >= 0) {
+            n++;
+        }
+        return n;
+    }
+
     @Task(value = "fail", description = "Raises an exception with that message")
     public static Void fail(String message) {
         throw new RuntimeException(message);

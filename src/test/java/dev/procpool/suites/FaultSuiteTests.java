@@ -1,0 +1,123 @@
+package dev.procpool.suites;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fault suite (part of it): tasks that run out of memory or never end, and workers killed over
+ * and over during long maps — every call ends with a clear answer in time and the pool heals.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"procpool.pools.default-processes=2", "procpool.worker.spares=1", "procpool.worker.max-heap=64m",
+            "procpool.pools.retries=10"})
+@Timeout(300)
+class FaultSuiteTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @LocalServerPort
+    int port;
+
+    record Reply(int status, JsonNode json) {
+    }
+
+    Reply call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(120));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
+    }
+
+    void awaitFullPool(String pool, int size) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JsonNode p = call("GET", "/api/pools/" + pool, null).json();
+            if (p.get("workers").findValuesAsString("state").stream().filter("idle"::equals).count() == size) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("pool " + pool + " did not heal: " + call("GET", "/api/pools/" + pool, null).json());
+    }
+
+    @Test
+    void aTaskThatRunsOutOfMemoryFailsWithOutOfMemoryErrorAndItsWorkerIsReplaced() throws Exception {
+        awaitFullPool("default", 2);
+        Reply r = call("POST", "/api/pools/default/apply", "{\"target\":\"fault.allocate\",\"args\":[1024],\"timeout\":60}");
+        assertThat(r.status()).as(r.json().toString()).isIn(422, 502);
+        assertThat(r.json().toString()).contains("OutOfMemoryError");
+        awaitFullPool("default", 2);
+        assertThat(call("POST", "/api/pools/default/apply", "{\"target\":\"square\",\"args\":[7]}").json().get("value").intValue()).isEqualTo(49);
+    }
+
+    @Test
+    void anEndlessLoopUnderATimeoutIsKilledOnTimeAndThePoolHeals() throws Exception {
+        awaitFullPool("default", 2);
+        long t0 = System.nanoTime();
+        Reply r = call("POST", "/api/pools/default/apply", "{\"target\":\"fault.spin\",\"timeout\":1}");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(r.json().get("type").stringValue()).endsWith("/problems/timeout");
+        assertThat(seconds).as("answered after %.2f s", seconds).isBetween(0.9, 5.0);
+        awaitFullPool("default", 2);
+        assertThat(call("POST", "/api/pools/default/apply", "{\"target\":\"square\",\"args\":[3]}").json().get("value").intValue()).isEqualTo(9);
+    }
+
+    @Test
+    void workersKilledAgainAndAgainDuringALongMapLoseNoResult() throws Exception {
+        assertThat(call("POST", "/api/pools", "{\"name\":\"battered\",\"processes\":2}").status()).isEqualTo(201);
+        awaitFullPool("battered", 2);
+        String id = call("POST", "/api/pools/battered/map-async",
+                "{\"target\":\"square\",\"iterable\":" + range(20_000) + ",\"chunksize\":50}").json().get("id").stringValue();
+        int kills = 0;
+        var random = new java.util.Random(3);
+        while (kills < 6) {
+            JsonNode result = call("GET", "/api/results/" + id, null).json();
+            if (result.get("ready").booleanValue()) {
+                break;
+            }
+            var pids = call("GET", "/api/pools/battered", null).json().get("workers").findValues("pid");
+            var alive = pids.stream().filter(p -> !p.isNull()).toList();
+            if (!alive.isEmpty()) {
+                long pid = alive.get(random.nextInt(alive.size())).longValue();
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                kills++;
+            }
+            Thread.sleep(20);
+        }
+        JsonNode done = call("GET", "/api/results/" + id + "?wait=120", null).json();
+        assertThat(done.get("successful").booleanValue()).as(done.toString()).isTrue();
+        JsonNode values = done.get("value");
+        assertThat(values.size()).isEqualTo(20_000);
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(values.get(i).longValue()).isEqualTo((long) i * i);
+        }
+        awaitFullPool("battered", 2);
+        System.out.println("fault suite: " + kills + " workers SIGKILLed during one map; all 20,000 results correct");
+    }
+
+    private static String range(int n) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ",").append(i);
+        }
+        return sb.append(']').toString();
+    }
+}
