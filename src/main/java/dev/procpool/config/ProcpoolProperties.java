@@ -18,11 +18,12 @@ import org.springframework.util.unit.DataSize;
  * @param api       limits of the REST API
  * @param shared    shared memory: where its files live and how much of it there may be
  * @param queues    queues and pipes: how many, how long, how large
+ * @param security  who may call the API
  */
 @ConfigurationProperties("procpool")
 public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Processes processes,
                                  @DefaultValue Pools pools, @DefaultValue Tasks tasks, @DefaultValue Api api,
-                                 @DefaultValue Shared shared, @DefaultValue Queues queues) {
+                                 @DefaultValue Shared shared, @DefaultValue Queues queues, @DefaultValue Security security) {
 
     /**
      * Worker JVMs.
@@ -124,5 +125,15 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
     public record Queues(@DefaultValue("256") int maxQueues, @DefaultValue("100000") int maxSize,
                          @DefaultValue("1MB") DataSize maxItemSize, @DefaultValue("256MB") DataSize maxBytes,
                          @DefaultValue("10000") int maxWaiters) {
+    }
+
+    /**
+     * Access control.
+     *
+     * @param apiKey when set (or the environment variable PROCPOOL_API_KEY), every request but
+     *               /actuator/health must carry it as {@code X-API-Key: <key>} or
+     *               {@code Authorization: Bearer <key>}; empty means no key is asked for
+     */
+    public record Security(@DefaultValue("") String apiKey) {
     }
 }
