@@ -142,6 +142,42 @@ class ServiceLayoutIT {
     }
 
     @Test
+    void sigtermShutsTheServiceDownGracefullyAndLeavesNothingBehind() throws Exception {
+        try (Service s = start(Path.of("."), java(), "-jar", JAR.toAbsolutePath().toString())) {
+            post(s, "/api/shared/values", "{\"name\":\"v\",\"typecode\":\"i\"}");
+            post(s, "/api/queues", "{\"name\":\"q\"}");
+            post(s, "/api/pipes", "{}");
+            long sleeper = post(s, "/api/processes", "{\"target\":\"sleep\",\"args\":[60]}").get("pid").longValue();
+            post(s, "/api/pools/default/apply-async", "{\"target\":\"sleep\",\"args\":[60]}");
+            List<ProcessHandle> workers = s.process().descendants().toList();
+            assertThat(workers.stream().map(ProcessHandle::pid).toList()).contains(sleeper);
+            Path shm = ownDirectory(tmp.resolve("shm"), s.process().pid());
+            assertThat(shm).exists();
+
+            long t0 = System.nanoTime();
+            s.process().destroy(); // SIGTERM
+            assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s of SIGTERM").isTrue();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline && workers.stream().anyMatch(ProcessHandle::isAlive)) {
+                Thread.sleep(100);
+            }
+            assertThat(workers).as("worker JVMs after a graceful shutdown").noneMatch(ProcessHandle::isAlive);
+            assertThat(shm).as("shared memory after a graceful shutdown").doesNotExist();
+            try (var left = Files.list(tmp.resolve("sockets"))) {
+                assertThat(left.toList()).as("socket directories after a graceful shutdown").isEmpty();
+            }
+            assertThat(seconds).as("shutdown took %.1f s", seconds).isLessThan(25);
+        }
+    }
+
+    private static Path ownDirectory(Path base, long pid) throws IOException {
+        try (var dirs = Files.list(base)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("procpool-" + pid + "-")).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
     void theDockerImagesExtractedLayoutRunsProcessesWithTheImagesCommand() throws Exception {
         // the Dockerfile's build stage: copy the jar to procpool.jar and extract it
         Path build = Files.createDirectories(tmp.resolve("build"));
