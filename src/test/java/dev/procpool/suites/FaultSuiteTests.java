@@ -57,6 +57,42 @@ class FaultSuiteTests {
         throw new AssertionError("pool " + pool + " did not heal: " + call("GET", "/api/pools/" + pool, null).json());
     }
 
+    /**
+     * After every fault: the service is healthy, every pool is back at full size, and the launcher
+     * knows exactly the workers the pools and spares account for — each of them a live process, no
+     * stray JVM and no worker it lost track of.
+     */
+    @org.junit.jupiter.api.AfterEach
+    void healthyAndNothingLeftBehind() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JsonNode health = call("GET", "/actuator/health", null).json();
+            JsonNode workers = health.get("components").get("workers").get("details");
+            int expected = 0;
+            boolean full = true;
+            var pids = new java.util.ArrayList<Long>();
+            for (JsonNode pool : call("GET", "/api/pools", null).json()) {
+                expected += pool.get("processes").intValue();
+                for (JsonNode w : pool.get("workers")) {
+                    full &= "idle".equals(w.get("state").stringValue());
+                    if (!w.get("pid").isNull()) {
+                        pids.add(w.get("pid").longValue());
+                    }
+                }
+            }
+            int live = workers.get("liveWorkers").intValue();
+            int spares = workers.get("spares").intValue();
+            if ("UP".equals(health.get("status").stringValue()) && full && live == expected + spares
+                    && pids.stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not healthy and whole after the fault: " + health + " pools " + call("GET", "/api/pools", null).json());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     @Test
     void aTaskThatRunsOutOfMemoryFailsWithOutOfMemoryErrorAndItsWorkerIsReplaced() throws Exception {
         awaitFullPool("default", 2);
