@@ -1,0 +1,50 @@
+package dev.procpool.api;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** /actuator/prometheus shows procpool's meters with real values after real work. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"procpool.pools.default-processes=2", "procpool.worker.spares=1"})
+@Timeout(120)
+class MetricsTests {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void aMapAQueueAndAValueShowInThePrometheusScrape() throws Exception {
+        var client = new TestHttp(port);
+        assertThat(client.post("/api/pools", "{\"name\":\"metered\",\"processes\":1}").status()).isEqualTo(201);
+        assertThat(client.post("/api/pools/metered/map", "{\"target\":\"square\",\"iterable\":[1,2,3,4,5,6,7,8,9,10,11,12]}").status())
+                .isEqualTo(200);
+        client.post("/api/queues", "{\"name\":\"metered\"}");
+        client.post("/api/queues/metered/put", "{\"item\":1}");
+        client.post("/api/queues/metered/put", "{\"item\":2}");
+        client.post("/api/shared/values", "{\"name\":\"metered\",\"typecode\":\"d\"}");
+        Thread.sleep(2500); // new pools and queues get their meters within 2 s
+        TestHttp.Reply scrape = client.get("/actuator/prometheus");
+        assertThat(scrape.status()).isEqualTo(200);
+        String text = scrape.body();
+        assertThat(value(text, "procpool_tasks_completed_total\\{pool=\"metered\"\\}")).isGreaterThanOrEqualTo(12);
+        assertThat(value(text, "procpool_tasks_failed_total\\{pool=\"metered\"\\}")).isZero();
+        assertThat(value(text, "procpool_queue_depth\\{queue=\"metered\"\\}")).isEqualTo(2);
+        assertThat(value(text, "procpool_workers_live")).isGreaterThanOrEqualTo(2);
+        assertThat(value(text, "procpool_shared_memory_used_bytes")).isGreaterThan(0);
+        client.send("DELETE", "/api/pools/metered", null);
+        assertThat(text).contains("procpool_processes_live").contains("procpool_queues_bytes").contains("http_server_requests_seconds_count");
+    }
+
+    private static double value(String scrape, String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + "\\s+([0-9.eE+-]+)$").matcher(scrape);
+        assertThat(m.find()).as(series + " in\n" + scrape.lines().filter(l -> l.startsWith("procpool")).toList()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
