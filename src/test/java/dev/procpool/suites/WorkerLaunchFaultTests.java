@@ -54,6 +54,9 @@ class WorkerLaunchFaultTests {
         assertThat(apply.statusCode()).as(apply.body()).isBetween(500, 504);
         assertThat(apply.body()).contains("ThisOptionDoesNotExist");
         assertThat(seconds).as("answered after %.1f s", seconds).isLessThan(15);
-        assertThat(call("GET", "/actuator/health", null).body()).contains("ThisOptionDoesNotExist");
+        HttpResponse<String> health = call("GET", "/actuator/health", null);
+        assertThat(health.body()).contains("ThisOptionDoesNotExist");
+        assertThat(JSON.readTree(health.body()).get("components").get("pools").get("status").stringValue()).isEqualTo("DOWN");
+        assertThat(call("GET", "/actuator/health/liveness", null).statusCode()).isEqualTo(200);
     }
 }
