@@ -26,14 +26,11 @@ import java.util.regex.Pattern;
  */
 public class QueueBench {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
     static final int N = 100_000;
     static final long SPARES_READY_MS = 1500;
-    static String base;
 
     public static void main(String[] args) throws Exception {
-        base = args.length > 0 ? args[0] : "http://localhost:8080";
+        BenchHttp.base = args.length > 0 ? args[0] : "http://localhost:8080";
         List<Double> drainTotal = new ArrayList<>();
         List<Double> drainSteady = new ArrayList<>();
         List<Double> between = new ArrayList<>();
@@ -44,12 +41,12 @@ public class QueueBench {
             Thread.sleep(SPARES_READY_MS);
             fresh("bq");
             long t0 = System.nanoTime();
-            String producer = id(send("POST", "/api/processes", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bq\"}," + N + "]}"));
+            String producer = BenchHttp.id(BenchHttp.send("POST", "/api/processes", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bq\"}," + N + "]}"));
             long first = 0;
             int got = 0;
             long expect = 0;
             while (got < N) {
-                String body = send("POST", "/api/queues/bq/drain?max=100000", null);
+                String body = BenchHttp.send("POST", "/api/queues/bq/drain?max=100000", null);
                 int start = body.indexOf('[') + 1;
                 int end = body.lastIndexOf(']');
                 if (end <= start) {
@@ -67,8 +64,8 @@ public class QueueBench {
                 }
             }
             long t1 = System.nanoTime();
-            expect(send("POST", "/api/processes/" + producer + "/join?timeout=60", null), "\"exitcode\":0");
-            send("DELETE", "/api/processes/" + producer, null);
+            BenchHttp.expect(BenchHttp.send("POST", "/api/processes/" + producer + "/join?timeout=60", null), "\"exitcode\":0");
+            BenchHttp.send("DELETE", "/api/processes/" + producer, null);
             if (run > 0) {
                 drainTotal.add(N / ((t1 - t0) / 1e9));
                 drainSteady.add((N - 1) / ((t1 - first) / 1e9));
@@ -77,104 +74,63 @@ public class QueueBench {
             Thread.sleep(SPARES_READY_MS);
             fresh("bw");
             long t2 = System.nanoTime();
-            String p = id(send("POST", "/api/processes", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bw\"}," + N + "]}"));
-            String c = id(send("POST", "/api/processes", "{\"target\":\"queue.consume\",\"args\":[{\"$queue\":\"bw\"}," + N + "]}"));
-            expect(send("POST", "/api/processes/" + p + "/join?timeout=120", null), "\"exitcode\":0");
-            String joined = send("POST", "/api/processes/" + c + "/join?timeout=120", null);
+            String p = BenchHttp.id(BenchHttp.send("POST", "/api/processes", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bw\"}," + N + "]}"));
+            String c = BenchHttp.id(BenchHttp.send("POST", "/api/processes", "{\"target\":\"queue.consume\",\"args\":[{\"$queue\":\"bw\"}," + N + "]}"));
+            BenchHttp.expect(BenchHttp.send("POST", "/api/processes/" + p + "/join?timeout=120", null), "\"exitcode\":0");
+            String joined = BenchHttp.send("POST", "/api/processes/" + c + "/join?timeout=120", null);
             long t3 = System.nanoTime();
-            expect(joined, "\"sum\":" + (long) N * (N - 1) / 2);
-            send("DELETE", "/api/processes/" + p, null);
-            send("DELETE", "/api/processes/" + c, null);
+            BenchHttp.expect(joined, "\"sum\":" + (long) N * (N - 1) / 2);
+            BenchHttp.send("DELETE", "/api/processes/" + p, null);
+            BenchHttp.send("DELETE", "/api/processes/" + c, null);
             if (run > 0) {
                 between.add(N / ((t3 - t2) / 1e9));
-                betweenConsumer.add(N / number(joined, "seconds"));
+                betweenConsumer.add(N / BenchHttp.number(joined, "seconds"));
             }
 
             Thread.sleep(SPARES_READY_MS);
-            String pipe = id(send("POST", "/api/pipes", "{\"duplex\":true}"));
-            String echo = id(send("POST", "/api/processes", "{\"target\":\"pipe.echo\",\"args\":[{\"$pipe\":\"" + pipe + "\",\"end\":1}]}"));
-            String ping = id(send("POST", "/api/processes", "{\"target\":\"pipe.pingpong\",\"args\":[{\"$pipe\":\"" + pipe + "\",\"end\":0},10000]}"));
-            String result = send("POST", "/api/processes/" + ping + "/join?timeout=120", null);
-            expect(send("POST", "/api/processes/" + echo + "/join?timeout=60", null), "\"exitcode\":0");
-            send("DELETE", "/api/processes/" + ping, null);
-            send("DELETE", "/api/processes/" + echo, null);
-            send("DELETE", "/api/pipes/" + pipe, null);
+            String pipe = BenchHttp.id(BenchHttp.send("POST", "/api/pipes", "{\"duplex\":true}"));
+            String echo = BenchHttp.id(BenchHttp.send("POST", "/api/processes", "{\"target\":\"pipe.echo\",\"args\":[{\"$pipe\":\"" + pipe + "\",\"end\":1}]}"));
+            String ping = BenchHttp.id(BenchHttp.send("POST", "/api/processes", "{\"target\":\"pipe.pingpong\",\"args\":[{\"$pipe\":\"" + pipe + "\",\"end\":0},10000]}"));
+            String result = BenchHttp.send("POST", "/api/processes/" + ping + "/join?timeout=120", null);
+            BenchHttp.expect(BenchHttp.send("POST", "/api/processes/" + echo + "/join?timeout=60", null), "\"exitcode\":0");
+            BenchHttp.send("DELETE", "/api/processes/" + ping, null);
+            BenchHttp.send("DELETE", "/api/processes/" + echo, null);
+            BenchHttp.send("DELETE", "/api/pipes/" + pipe, null);
             if (run > 0) {
-                p50.add(number(result, "p50_us"));
-                p99.add(number(result, "p99_us"));
+                p50.add(BenchHttp.number(result, "p50_us"));
+                p99.add(BenchHttp.number(result, "p99_us"));
             }
         }
         // the same between the two long-lived workers of a pool (apply-async of each, at once): no JVM start, a warm JIT
-        send("DELETE", "/api/pools/queuebench", null);
-        expect(send("POST", "/api/pools", "{\"name\":\"queuebench\",\"processes\":2}"), "\"name\"");
+        BenchHttp.send("DELETE", "/api/pools/queuebench", null);
+        BenchHttp.expect(BenchHttp.send("POST", "/api/pools", "{\"name\":\"queuebench\",\"processes\":2}"), "\"name\"");
         Thread.sleep(SPARES_READY_MS * 2);
         List<Double> pool = new ArrayList<>();
         for (int run = 0; run < 8; run++) {
             fresh("bp");
             long t0 = System.nanoTime();
-            String a = id(send("POST", "/api/pools/queuebench/apply-async", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bp\"}," + N + "]}"));
-            String c = id(send("POST", "/api/pools/queuebench/apply-async", "{\"target\":\"queue.consume\",\"args\":[{\"$queue\":\"bp\"}," + N + "]}"));
-            expect(send("GET", "/api/results/" + a + "?wait=120", null), "\"successful\":true");
-            String consumed = send("GET", "/api/results/" + c + "?wait=120", null);
+            String a = BenchHttp.id(BenchHttp.send("POST", "/api/pools/queuebench/apply-async", "{\"target\":\"queue.produce\",\"args\":[{\"$queue\":\"bp\"}," + N + "]}"));
+            String c = BenchHttp.id(BenchHttp.send("POST", "/api/pools/queuebench/apply-async", "{\"target\":\"queue.consume\",\"args\":[{\"$queue\":\"bp\"}," + N + "]}"));
+            BenchHttp.expect(BenchHttp.send("GET", "/api/results/" + a + "?wait=120", null), "\"successful\":true");
+            String consumed = BenchHttp.send("GET", "/api/results/" + c + "?wait=120", null);
             long t1 = System.nanoTime();
-            expect(consumed, "\"sum\":" + (long) N * (N - 1) / 2);
+            BenchHttp.expect(consumed, "\"sum\":" + (long) N * (N - 1) / 2);
             if (run >= 3) {
                 pool.add(N / ((t1 - t0) / 1e9));
             }
         }
-        send("DELETE", "/api/pools/queuebench", null);
-        print("queue_between_pool_workers_items_per_s", median(pool));
-        print("queue_drain_items_per_s_incl_process_start", median(drainTotal));
-        print("queue_drain_items_per_s_first_to_last", median(drainSteady));
-        print("queue_between_workers_items_per_s", median(between));
-        print("queue_between_workers_consumer_items_per_s", median(betweenConsumer));
-        print("pipe_pingpong_p50_us", median(p50));
-        print("pipe_pingpong_p99_us", median(p99));
+        BenchHttp.send("DELETE", "/api/pools/queuebench", null);
+        BenchHttp.print("queue_between_pool_workers_items_per_s", BenchHttp.median(pool));
+        BenchHttp.print("queue_drain_items_per_s_incl_process_start", BenchHttp.median(drainTotal));
+        BenchHttp.print("queue_drain_items_per_s_first_to_last", BenchHttp.median(drainSteady));
+        BenchHttp.print("queue_between_workers_items_per_s", BenchHttp.median(between));
+        BenchHttp.print("queue_between_workers_consumer_items_per_s", BenchHttp.median(betweenConsumer));
+        BenchHttp.print("pipe_pingpong_p50_us", BenchHttp.median(p50));
+        BenchHttp.print("pipe_pingpong_p99_us", BenchHttp.median(p99));
     }
 
     static void fresh(String queue) throws Exception {
-        send("DELETE", "/api/queues/" + queue, null);
-        expect(send("POST", "/api/queues", "{\"name\":\"" + queue + "\"}"), "\"size\":0");
-    }
-
-    static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + key + " in " + json);
-        }
-        return Double.parseDouble(m.group(1));
-    }
-
-    static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        return s.get((s.size() - 1) / 2);
-    }
-
-    static String id(String json) {
-        Matcher m = ID.matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no id in " + json);
-        }
-        return m.group(1);
-    }
-
-    static void expect(String body, String fragment) {
-        if (!body.contains(fragment)) {
-            throw new IllegalStateException("expected " + fragment + " in " + body);
-        }
-    }
-
-    static String send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    static void print(String key, double value) {
-        System.out.println(key + " " + String.format(Locale.ROOT, "%.4f", value));
+        BenchHttp.send("DELETE", "/api/queues/" + queue, null);
+        BenchHttp.expect(BenchHttp.send("POST", "/api/queues", "{\"name\":\"" + queue + "\"}"), "\"size\":0");
     }
 }
