@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,30 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"procpool.pools.default-processes=2", "procpool.worker.spares=2", "procpool.queues.max-item-size=1KB"})
 @Timeout(180)
-class QueueApiTests {
-
-    @LocalServerPort
-    int port;
-
-    private TestHttp client() {
-        return new TestHttp(port);
-    }
-
-    TestHttp.Reply send(String method, String path, String body) throws Exception {
-        return client().send(method, path, body);
-    }
-
-    TestHttp.Reply post(String path, String body) throws Exception {
-        return client().post(path, body);
-    }
-
-    String startProcess(String target, String args) throws Exception {
-        return client().startProcess(target, args);
-    }
-
-    JsonNode join(String id) throws Exception {
-        return client().join(id);
-    }
+class QueueApiTests extends LiveApi {
 
     @Test
     void theSeedExampleTwoProcessesFillAQueueAndDrainingGivesAllTenNumbers() throws Exception {

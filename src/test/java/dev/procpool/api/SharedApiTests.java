@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,30 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"procpool.pools.default-processes=2", "procpool.worker.spares=2", "procpool.shared.max-bytes=1MB"})
 @Timeout(180)
-class SharedApiTests {
-
-    @LocalServerPort
-    int port;
-
-    private TestHttp client() {
-        return new TestHttp(port);
-    }
-
-    TestHttp.Reply send(String method, String path, String body) throws Exception {
-        return client().send(method, path, body);
-    }
-
-    TestHttp.Reply post(String path, String body) throws Exception {
-        return client().post(path, body);
-    }
-
-    String startProcess(String target, String args) throws Exception {
-        return client().startProcess(target, args);
-    }
-
-    JsonNode join(String id) throws Exception {
-        return client().join(id);
-    }
+class SharedApiTests extends LiveApi {
 
     @Test
     void theSeedExampleFourProcessesUpdateAValueAndAnArrayUnderTheirLocks() throws Exception {
