@@ -127,6 +127,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler
+    ResponseEntity<Object> tooManyStreams(TooManyStreamsException e) {
+        return retryLater(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-streams", "Too many event streams", e.getMessage()),
+                e.limit());
+    }
+
+    @ExceptionHandler
     ResponseEntity<Object> poolNotFound(PoolNotFoundException e) {
         return problem(Problems.of(HttpStatus.NOT_FOUND, "pool-not-found", "No such pool", e.getMessage()));
     }
@@ -165,6 +171,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> launchFailed(WorkerLaunchException e) {
         return problem(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "worker-launch-failed", "A worker JVM could not be started",
                 e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<Object> shuttingDown(ShuttingDownException e) {
+        return problem(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "The service is shutting down", e.getMessage()));
     }
 
     @ExceptionHandler

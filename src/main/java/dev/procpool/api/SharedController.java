@@ -197,6 +197,11 @@ class SharedController {
             description = "Each value and array read under its own lock (waiting up to 0.5 s for it, 2 s for all; if a holder keeps it longer, "
                     + "read anyway and marked consistent: false). Arrays show at most " + SNAPSHOT_ELEMENTS + " elements (truncated: true).")
     Map<String, Object> snapshot() {
+        return snapshot(objects);
+    }
+
+    /** Every value and array, each read under its lock, and the memory blocks' sizes (also sent by /api/events). */
+    static Map<String, Object> snapshot(SharedObjects objects) {
         long deadline = System.nanoTime() + SNAPSHOT_TOTAL_NANOS;
         var values = new ArrayList<Map<String, Object>>();
         for (var e : objects.list(Segment.Kind.VALUE)) {

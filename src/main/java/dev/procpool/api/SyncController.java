@@ -76,6 +76,17 @@ class SyncController {
         return objects.list(kind(kind)).stream().map(e -> state(kind, e)).toList();
     }
 
+    /** Every synchronisation object's state, all kinds (sent by /api/events). */
+    static List<Map<String, Object>> all(SharedObjects objects) {
+        var out = new java.util.ArrayList<Map<String, Object>>();
+        for (String kind : KINDS) {
+            objects.list(kind(kind)).forEach(e -> out.add(state(kind, e)));
+        }
+        return out;
+    }
+
+    private static final List<String> KINDS = List.of("locks", "rlocks", "semaphores", "bounded-semaphores", "events", "conditions", "barriers");
+
     @GetMapping("/{kind}/{name}")
     @Operation(summary = "One object's state",
             description = "Locks, rlocks, conditions: locked, ownerPid, holdCount, waiters, ownerDied. Semaphores: value, initial, holders "

@@ -19,11 +19,13 @@ import org.springframework.util.unit.DataSize;
  * @param shared    shared memory: where its files live and how much of it there may be
  * @param queues    queues and pipes: how many, how long, how large
  * @param security  who may call the API
+ * @param events    the live event stream, /api/events
  */
 @ConfigurationProperties("procpool")
 public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Processes processes,
                                  @DefaultValue Pools pools, @DefaultValue Tasks tasks, @DefaultValue Api api,
-                                 @DefaultValue Shared shared, @DefaultValue Queues queues, @DefaultValue Security security) {
+                                 @DefaultValue Shared shared, @DefaultValue Queues queues, @DefaultValue Security security,
+                                 @DefaultValue Events events) {
 
     /**
      * Worker JVMs.
@@ -135,5 +137,20 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
      *               {@code Authorization: Bearer <key>}; empty means no key is asked for
      */
     public record Security(@DefaultValue("") String apiKey) {
+    }
+
+    /**
+     * The live event stream, {@code GET /api/events}.
+     *
+     * @param maxClients  streams open at once; one more is refused with 429
+     * @param buffer      events waiting to be written to one client; a client that falls this far behind is dropped
+     * @param interval    how often changes are gathered and sent: task counts, job progress and pool states are
+     *                    sent at most this often, however busy the pools
+     * @param maxStream   how long one stream stays open; a client (EventSource does) reconnects after it ends
+     * @param heartbeat   how often a comment line is sent on a quiet stream, so dead connections are noticed
+     */
+    public record Events(@DefaultValue("32") int maxClients, @DefaultValue("512") int buffer,
+                         @DefaultValue("250ms") Duration interval, @DefaultValue("30m") Duration maxStream,
+                         @DefaultValue("15s") Duration heartbeat) {
     }
 }

@@ -58,6 +58,7 @@ public final class PoolManager implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<String, ProcessPool> pools = new ConcurrentHashMap<>();
     private final ResultStore results;
+    private final PoolListener.Listeners listeners = new PoolListener.Listeners();
 
     public PoolManager(TaskCatalog catalog, WorkerLauncher launcher, Limits limits, int defaultProcesses, Clock clock) {
         this(catalog, launcher, limits, defaultProcesses, clock, SharedReferences.NONE);
@@ -103,9 +104,15 @@ public final class PoolManager implements AutoCloseable {
         }
         var settings = new ProcessPool.Settings(name, n, maxtasksperchild == null ? 0 : maxtasksperchild, init,
                 initargs, initRefs.refs(), limits.retries(), limits.maxPending());
-        ProcessPool pool = new ProcessPool(settings, launcher, timer);
+        ProcessPool pool = new ProcessPool(settings, launcher, timer, listeners);
         pools.put(name, pool);
+        listeners.poolChanged(name, "created");
         return pool;
+    }
+
+    /** Adds a listener to every pool, present and future (see {@link PoolListener} for its rules). */
+    public void addListener(PoolListener listener) {
+        listeners.add(listener);
     }
 
     public ProcessPool get(String name) {
@@ -127,6 +134,7 @@ public final class PoolManager implements AutoCloseable {
         }
         get(name).terminate();
         pools.remove(name);
+        listeners.poolChanged(name, "deleted");
     }
 
     // ---- calls ------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ public final class ProcessPool {
     private final Settings settings;
     private final WorkerLauncher launcher;
     private final ScheduledExecutorService timer;
+    private final PoolListener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Slot[] slots;
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
@@ -83,9 +84,14 @@ public final class ProcessPool {
     private String lastError;
 
     ProcessPool(Settings settings, WorkerLauncher launcher, ScheduledExecutorService timer) {
+        this(settings, launcher, timer, new PoolListener() { });
+    }
+
+    ProcessPool(Settings settings, WorkerLauncher launcher, ScheduledExecutorService timer, PoolListener listener) {
         this.settings = settings;
         this.launcher = launcher;
         this.timer = timer;
+        this.listener = listener;
         this.slots = new Slot[settings.processes()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i);
@@ -109,6 +115,9 @@ public final class ProcessPool {
         final int start;
         final int end;
         final Command.Spread spread;
+        /** When it was queued ({@link System#nanoTime}), and when its worker began it (0 while waiting). */
+        final long queuedAt = System.nanoTime();
+        long startedAt;
         int attempts;
 
         Chunk(long id, Job job, Items items, int start, int end, Command.Spread spread) {
@@ -138,6 +147,7 @@ public final class ProcessPool {
         boolean starting;
         boolean ready;
         boolean retiring;
+        boolean initializerFailed;
         KillReason killed = KillReason.NONE;
         long tasksDone;
         long chunksThisWorker;
@@ -177,6 +187,7 @@ public final class ProcessPool {
                 queue.addLast(new Chunk(chunkIds.incrementAndGet(), job, items, start, end, spread));
                 pendingItems += end - start;
             }
+            listener.jobSubmitted(job);
             sends = pump();
         } finally {
             lock.unlock();
@@ -208,6 +219,7 @@ public final class ProcessPool {
                 if (c == null) {
                     return sends;
                 }
+                c.startedAt = slot.inFlight.isEmpty() ? System.nanoTime() : 0;
                 slot.inFlight.addLast(c);
                 running.put(c.id, c);
                 activeItems += c.size();
@@ -272,8 +284,10 @@ public final class ProcessPool {
                 slot.worker = w;
                 slot.ready = settings.initializer() == null;
                 slot.retiring = false;
+                slot.initializerFailed = false;
                 slot.killed = KillReason.NONE;
                 slot.chunksThisWorker = 0;
+                listener.workerStarted(name(), w.pid());
                 w.listen(event -> onEvent(slot, w, event));
                 w.exited().whenComplete((code, e) -> onExit(slot, w, code == null ? -1 : code));
                 if (slot.ready) {
@@ -295,6 +309,7 @@ public final class ProcessPool {
         try {
             slot.starting = false;
             lastError = "a worker could not be started: " + e.getMessage();
+            listener.launchFailed(name(), lastError);
             if (!wantsWorker()) {
                 checkStopped();
                 return;
@@ -337,6 +352,7 @@ public final class ProcessPool {
                     if (c != null) {
                         completedItems += c.size();
                         c.job.place(c.start, c.size(), results);
+                        ended(c, c.size(), 0);
                     }
                     sends = afterChunk(slot);
                 }
@@ -349,6 +365,7 @@ public final class ProcessPool {
                             c.job.place(c.start, partial);
                         }
                         c.job.fail(new Job.Failure(Job.FailureKind.TASK_ERROR, error.type() + ": " + error.message(), error));
+                        ended(c, index, 1);
                     }
                     sends = afterChunk(slot);
                 }
@@ -363,6 +380,7 @@ public final class ProcessPool {
                         lastError = "the initializer " + settings.initializer().name() + " raised " + error.type() + ": " + error.message();
                         LOG.log(System.Logger.Level.WARNING, "pool {0}: {1}", name(), lastError);
                         failQueued(new Job.Failure(Job.FailureKind.TASK_ERROR, lastError, error));
+                        slot.initializerFailed = true;
                         kill = w;
                     }
                 }
@@ -388,6 +406,10 @@ public final class ProcessPool {
             return null;
         }
         slot.inFlight.remove(c);
+        Chunk next = slot.inFlight.peekFirst();
+        if (next != null && next.startedAt == 0) {
+            next.startedAt = System.nanoTime(); // the worker takes its next chunk as soon as this one ends
+        }
         activeItems -= c.size();
         slot.tasksDone += c.size();
         slot.chunksThisWorker++;
@@ -395,6 +417,12 @@ public final class ProcessPool {
             slot.retiring = true;
         }
         return c;
+    }
+
+    private void ended(Chunk c, int completed, int failed) {
+        long now = System.nanoTime();
+        long started = c.startedAt == 0 ? now : c.startedAt;
+        listener.chunkEnded(c.job, completed, failed, started - c.queuedAt, now - started);
     }
 
     /** After a chunk ended on {@code slot}: retire its worker if due, feed the slots, stop idle workers of a closed pool. */
@@ -435,10 +463,13 @@ public final class ProcessPool {
                 }
                 boolean innocent = slot.killed == KillReason.TIMEOUT;
                 if (state != State.TERMINATED && (innocent || ++c.attempts <= settings.retries())) {
+                    c.startedAt = 0;
                     queue.addFirst(c);
                     pendingItems += c.size();
+                    listener.retried(c.job, c.size());
                 } else {
                     failedItems += c.size();
+                    listener.lost(c.job, c.size());
                     c.job.fail(new Job.Failure(Job.FailureKind.WORKER_LOST, "worker pid " + w.pid() + " exited with code "
                             + exitcode + " while running " + c.describe() + " (attempt " + c.attempts + " of "
                             + (settings.retries() + 1) + ")", null));
@@ -447,7 +478,13 @@ public final class ProcessPool {
             slot.inFlight.clear();
             slot.worker = null;
             slot.ready = false;
-            if (wantsWorker()) {
+            PoolListener.WorkerExit cause = slot.initializerFailed ? PoolListener.WorkerExit.INITIALIZER_FAILED
+                    : slot.killed == KillReason.TIMEOUT ? PoolListener.WorkerExit.TIMED_OUT
+                    : slot.killed == KillReason.TERMINATE || expected && state != State.RUNNING ? PoolListener.WorkerExit.STOPPED
+                    : expected ? PoolListener.WorkerExit.RECYCLED : PoolListener.WorkerExit.CRASHED;
+            boolean replace = wantsWorker();
+            listener.workerExited(name(), w.pid(), exitcode, cause, replace);
+            if (replace) {
                 boolean initFailed = lastError != null && lastError.startsWith("the initializer");
                 startWorker(slot, initFailed ? RESTART_BACKOFF : Duration.ZERO);
             }
@@ -519,6 +556,7 @@ public final class ProcessPool {
                 return;
             }
             state = State.CLOSED;
+            listener.poolChanged(name(), "closed");
             if (queue.isEmpty() && running.isEmpty()) {
                 for (Slot s : slots) {
                     if (s.worker != null) {
@@ -542,6 +580,7 @@ public final class ProcessPool {
                 return;
             }
             state = State.TERMINATED;
+            listener.poolChanged(name(), "terminated");
             var why = new Job.Failure(Job.FailureKind.POOL_FAILED, "pool '" + name() + "' was terminated", null);
             failQueued(why);
             for (Chunk c : running.values()) {

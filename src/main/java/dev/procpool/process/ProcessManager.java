@@ -56,6 +56,7 @@ public final class ProcessManager implements AutoCloseable {
     private final SharedReferences shared;
     private final AtomicInteger live = new AtomicInteger();
     private final ReentrantLock createLock = new ReentrantLock();
+    private final List<ProcessListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ProcessManager(TaskCatalog catalog, WorkerLauncher launcher, ProcessLimits limits, Clock clock) {
         this(catalog, launcher, limits, clock, SharedReferences.NONE);
@@ -67,6 +68,21 @@ public final class ProcessManager implements AutoCloseable {
         this.launcher = launcher;
         this.limits = limits;
         this.clock = clock;
+    }
+
+    /** Adds a listener (see {@link ProcessListener} for its rules). */
+    public void addListener(ProcessListener listener) {
+        listeners.add(listener);
+    }
+
+    private void notify(java.util.function.Consumer<ProcessListener> call) {
+        for (ProcessListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "process listener " + l + " failed", e);
+            }
+        }
     }
 
     /** Creates a process; with {@code start} also starts it and returns it running. */
@@ -133,6 +149,7 @@ public final class ProcessManager implements AutoCloseable {
                 throw liveLimit();
             }
             p.starting = true;
+            p.startAskedAt = System.nanoTime();
         } finally {
             p.lock.unlock();
         }
@@ -155,7 +172,14 @@ public final class ProcessManager implements AutoCloseable {
             p.state = ProcessState.RUNNING;
             p.starting = false;
             p.startedAt = clock.instant();
-            worker.listen(p::onEvent);
+            worker.listen(event -> {
+                p.onEvent(event);
+                if (event instanceof Event.TaskStarted) {
+                    long startup = System.nanoTime() - p.startAskedAt;
+                    ProcessSnapshot s = p.snapshot();
+                    notify(l -> l.processStarted(s, startup));
+                }
+            });
             worker.exited().whenComplete((code, e) -> ended(p, code == null ? -1 : code));
             try {
                 worker.send(new Command.RunTask(taskIds.incrementAndGet(), p.method.className(), p.method.name(),
@@ -184,6 +208,8 @@ public final class ProcessManager implements AutoCloseable {
         }
         live.decrementAndGet();
         p.ended.complete(null);
+        ProcessSnapshot s = p.snapshot();
+        notify(l -> l.processExited(s));
         LOG.log(System.Logger.Level.DEBUG, "process {0} ({1}) exited with {2}", p.id, p.worker, p.exitcode);
     }
 
@@ -352,6 +378,7 @@ public final class ProcessManager implements AutoCloseable {
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         ProcessState state = ProcessState.CREATED;
         boolean starting;
+        long startAskedAt;
         Runnable signalRequested;
         volatile Worker worker;
         Instant startedAt;

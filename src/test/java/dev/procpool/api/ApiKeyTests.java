@@ -54,4 +54,23 @@ class ApiKeyTests {
         HttpResponse<String> applied = http.send(post, HttpResponse.BodyHandlers.ofString());
         assertThat(applied.body()).isEqualTo("{\"value\":36}");
     }
+
+    @Test
+    void theDashboardsPageLoadsWithoutTheKeyButItsEventStreamNeedsIt() throws Exception {
+        HttpResponse<String> page = get("/", null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>procpool</title>");
+        assertThat(get("/dashboard/app.js", null, null).statusCode()).isEqualTo(200);
+        assertThat(get("/dashboard/stream.js", null, null).body()).contains("X-API-Key");
+
+        HttpResponse<String> events = get("/api/events", null, null);
+        assertThat(events.statusCode()).isEqualTo(401);
+        assertThat(events.body()).contains("/problems/unauthorized");
+        var withKey = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/events")).header("X-API-Key", "s3cret-key").build();
+        HttpResponse<java.io.InputStream> stream = http.send(withKey, HttpResponse.BodyHandlers.ofInputStream());
+        try (var in = stream.body()) {
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(new String(in.readNBytes(15))).isEqualTo("event:snapshot\n");
+        }
+    }
 }
