@@ -45,6 +45,10 @@ class ServiceLayoutIT {
     }
 
     Service start(Path workDir, String... command) throws Exception {
+        return start(workDir, java.util.Map.of(), command);
+    }
+
+    Service start(Path workDir, java.util.Map<String, String> environment, String... command) throws Exception {
         int port;
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -54,8 +58,9 @@ class ServiceLayoutIT {
         cmd.add("--procpool.worker.socket-dir=" + tmp.resolve("sockets"));
         cmd.add("--procpool.shared.dir=" + tmp.resolve("shm"));
         Path log = tmp.resolve("service-" + port + ".log");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        var builder = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         var service = new Service(p, port, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
@@ -187,9 +192,21 @@ class ServiceLayoutIT {
         assertThat(extract.waitFor()).isZero();
         assertThat(tmp.resolve("app/procpool.jar")).exists();
         assertThat(tmp.resolve("app/lib")).isDirectory();
-        // the runtime stage's ENTRYPOINT, from WORKDIR /app
-        try (Service s = start(tmp.resolve("app"), java(), "-jar", "procpool.jar")) {
+        // the runtime stage's ENTRYPOINT, from WORKDIR /app, with compose.yaml's logging and shared-memory settings
+        var compose = java.util.Map.of("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs", "PROCPOOL_SHARED_MAX_BYTES", "192MB");
+        try (Service s = start(tmp.resolve("app"), compose, java(), "-jar", "procpool.jar")) {
             runsAProcess(s);
+            // the dashboard is in the image
+            assertThat(text(s, "/")).contains("<title>procpool</title>").contains("/dashboard/app.js");
+            assertThat(text(s, "/dashboard/app.js")).contains("/api/events");
+            // structured logging: every log line is one JSON document
+            List<String> lines = Files.readAllLines(s.log()).stream().filter(l -> l.startsWith("{")).toList();
+            assertThat(lines).as(Files.readString(s.log())).isNotEmpty();
+            for (String line : lines) {
+                JsonNode entry = JSON.readTree(line);
+                assertThat(entry.has("@timestamp") && entry.has("message") && (entry.has("log") || entry.has("log.level"))).as(line).isTrue();
+            }
+            assertThat(lines).anyMatch(l -> l.contains("Started ProcpoolApplication"));
         }
     }
 }
