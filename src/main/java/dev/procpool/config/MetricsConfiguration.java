@@ -220,11 +220,19 @@ class MetricsConfiguration {
                 }
                 String name = key.substring(key.indexOf(':') + 1);
                 if (key.startsWith("pool:")) {
-                    byObject.put(key, List.of(
+                    var meters = new java.util.ArrayList<Meter>(List.of(
                             Gauge.builder("procpool.tasks.pending", pools, m -> status(m, name, Stat.PENDING)).tag("pool", name)
                                     .description("Items waiting in a pool's queue").register(registry),
                             Gauge.builder("procpool.tasks.active", pools, m -> status(m, name, Stat.ACTIVE)).tag("pool", name)
                                     .description("Items on a pool's workers now").register(registry)));
+                    for (String state : WORKER_STATES) {
+                        meters.add(Gauge.builder("procpool.pool.workers", pools, m -> workers(m, name, state))
+                                .tags("pool", name, "state", state)
+                                .description("A pool's worker slots by state: busy, idle, starting (no worker yet), "
+                                        + "initializing (running the initializer), retiring (past maxtasksperchild)")
+                                .register(registry));
+                    }
+                    byObject.put(key, List.copyOf(meters));
                 } else {
                     byObject.put(key, List.of(Gauge.builder("procpool.queue.depth", queues, q -> depth(q, name)).tag("queue", name)
                             .description("Items in a queue (exact)").register(registry)));
@@ -241,6 +249,16 @@ class MetricsConfiguration {
                     case PENDING -> s.pending();
                     case ACTIVE -> s.active();
                 };
+            } catch (RuntimeException gone) {
+                return Double.NaN;
+            }
+        }
+
+        private static final List<String> WORKER_STATES = List.of("busy", "idle", "starting", "initializing", "retiring");
+
+        private static double workers(PoolManager pools, String name, String state) {
+            try {
+                return pools.get(name).status().workers().stream().filter(w -> w.state().equals(state)).count();
             } catch (RuntimeException gone) {
                 return Double.NaN;
             }

@@ -54,6 +54,9 @@ class MetricsTests {
         assertThat(value(text, "procpool_processes_startup_seconds_count")).isGreaterThanOrEqualTo(1);
         assertThat(value(text, "procpool_processes_startup_seconds\\{quantile=\"0.95\"\\}")).isPositive();
         assertThat(value(text, "procpool_tasks_pending\\{pool=\"metered\"\\}")).isZero();
+        assertThat(value(text, "procpool_pool_workers\\{pool=\"metered\",state=\"idle\"\\}")
+                + value(text, "procpool_pool_workers\\{pool=\"metered\",state=\"starting\"\\}")).isEqualTo(1);
+        assertThat(value(text, "procpool_pool_workers\\{pool=\"metered\",state=\"busy\"\\}")).isZero();
         assertThat(value(text, "procpool_queue_depth\\{queue=\"metered\"\\}")).isEqualTo(2);
         assertThat(value(text, "procpool_workers_live")).isGreaterThanOrEqualTo(2);
         assertThat(value(text, "procpool_shared_memory_used_bytes")).isGreaterThan(0);
