@@ -40,8 +40,8 @@ class EventController {
             - `shared` (as GET /api/shared, without timestamp) and `sync` [state of every lock, semaphore, event, condition and \
             barrier] — when they changed, checked once a second;
             - `skipped` {events} — lifecycle events left out because more than 200 happened in one interval;
-            - `dropped` — this client fell procpool.events.buffer (512) events behind and was disconnected; reconnect for a \
-            fresh snapshot.
+            - `dropped` — this client fell procpool.events.buffer (512) events or buffer-bytes (8 MB) behind and was \
+            disconnected; reconnect for a fresh snapshot.
             A comment line is sent every 15 s on a quiet stream; a stream ends after procpool.events.max-stream (30 min) — \
             EventSource reconnects by itself. At most procpool.events.max-clients (32) streams at once, then 429.""")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = "text/event-stream", examples = @ExampleObject(value = """

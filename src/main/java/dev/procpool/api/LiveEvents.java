@@ -24,6 +24,10 @@ import dev.procpool.process.ProcessManager;
 import dev.procpool.process.ProcessSnapshot;
 import dev.procpool.queue.Queues;
 import dev.procpool.shared.SharedObjects;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -55,7 +59,7 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
 
     /** One encoded event, as it goes on the wire; CLOSE ends a stream. */
     record Frame(String name, String data) {
-        static final Frame CLOSE = new Frame(null, null);
+        static final Frame CLOSE = new Frame("", "");
     }
 
     private final PoolManager pools;
@@ -88,7 +92,7 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     private ScheduledExecutorService slowTicker;
 
     LiveEvents(PoolManager pools, ProcessManager processes, Queues queues, SharedObjects shared, JsonMapper json,
-               ProcpoolProperties properties) {
+               ProcpoolProperties properties, ObjectProvider<MeterRegistry> meters) {
         this.pools = pools;
         this.processes = processes;
         this.queues = queues;
@@ -97,6 +101,11 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
         this.settings = properties.events();
         pools.addListener(this);
         processes.addListener(this);
+        meters.ifAvailable(registry -> {
+            Gauge.builder("procpool.events.clients", clients, List::size).description("Open /api/events streams").register(registry);
+            FunctionCounter.builder("procpool.events.dropped", dropped, AtomicLong::get)
+                    .description("/api/events clients dropped for falling procpool.events.buffer events behind").register(registry);
+        });
     }
 
     // ---- clients --------------------------------------------------------------------------------
@@ -104,6 +113,8 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     private final class Client {
         final long id = clientIds.incrementAndGet();
         final ArrayBlockingQueue<Frame> buffer = new ArrayBlockingQueue<>(settings.buffer() + 1);
+        /** Characters of the frames in {@link #buffer}: frames are shared by all clients, this is what this one keeps alive. */
+        final AtomicLong buffered = new AtomicLong();
         final SseEmitter emitter;
         volatile String droppedWhy;
 
@@ -113,7 +124,16 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
 
         /** Queues a frame; false when the client is too far behind. Keeps one place free for CLOSE. */
         boolean offer(Frame f) {
-            return buffer.remainingCapacity() > 1 && buffer.offer(f);
+            long size = f.data().length();
+            if (buffer.remainingCapacity() <= 1 || buffered.get() + size > settings.bufferBytes().toBytes()) {
+                return false;
+            }
+            buffered.addAndGet(size);
+            if (!buffer.offer(f)) {
+                buffered.addAndGet(-size);
+                return false;
+            }
+            return true;
         }
 
         void write() {
@@ -131,6 +151,7 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
                     if (f == null) {
                         emitter.send(SseEmitter.event().comment("keep-alive"));
                     } else {
+                        buffered.addAndGet(-f.data().length());
                         emitter.send(SseEmitter.event().name(f.name()).data(f.data()));
                     }
                 }
@@ -165,7 +186,9 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     /** Starts writing events to {@code emitter}: the snapshot first, then the changes. */
     void attach(SseEmitter emitter) {
         var client = new Client(emitter);
-        client.offer(frame("snapshot", snapshot()));
+        Frame first = frame("snapshot", snapshot());
+        client.buffered.addAndGet(first.data().length()); // taken whatever its size: a client starts from it
+        client.buffer.offer(first);
         clients.add(client);
         Thread.ofVirtual().name("procpool-events-" + client.id).start(client::write);
     }
@@ -187,7 +210,10 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     private void drop(Client c) {
         if (clients.remove(c)) {
             dropped.incrementAndGet();
-            c.droppedWhy = "this client fell " + settings.buffer() + " events behind and was dropped; reconnect for a fresh snapshot";
+            long bytes = settings.bufferBytes().toBytes();
+            String size = bytes % (1 << 20) == 0 ? (bytes >> 20) + " MB" : bytes % 1024 == 0 ? (bytes >> 10) + " KB" : bytes + " bytes";
+            c.droppedWhy = "this client fell " + settings.buffer() + " events or " + size
+                    + " behind and was dropped; reconnect for a fresh snapshot";
             LOG.log(System.Logger.Level.INFO, "event stream {0} dropped: {1} events unread", c.id, c.buffer.size());
         }
     }

@@ -218,6 +218,23 @@ class DashboardBrowserTests {
 
     @Test
     @Order(3)
+    void terminatingAPoolFromTheDashboardAsksFirst() throws Exception {
+        var client = new TestHttp(port);
+        assertThat(client.post("/api/pools", "{\"name\":\"doomed\",\"processes\":1}").status()).isEqualTo(201);
+        String button = "[data-pool=doomed] button[data-action=pool-terminate]";
+        waitUpTo(15).until(b -> present(button));
+        browser.executeScript("document.querySelector(arguments[0]).click();", button);
+        waitUpTo(5).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        assertThat(browser.switchTo().alert().getText()).contains("Terminate pool doomed?");
+        browser.switchTo().alert().accept();
+        waitUpTo(15).until(b -> "terminated".equals(attribute("[data-pool=doomed]", "data-state")));
+        assertThat(client.get("/api/pools/doomed").json().get("state").stringValue()).isEqualTo("terminated");
+        client.send("DELETE", "/api/pools/doomed", null);
+        waitUpTo(15).until(b -> !present("[data-pool=doomed]"));
+    }
+
+    @Test
+    @Order(4)
     void saysSoWhenTheServiceIsUnreachable() throws Exception {
         waitUpTo(10).until(b -> "live".equals(attribute("#conn", "data-state")));
         context.getWebServer().stop();

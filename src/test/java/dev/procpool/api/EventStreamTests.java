@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /api/events over real HTTP, with real pools, workers, processes, queues and shared memory behind it. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"procpool.pools.default-processes=2", "procpool.worker.spares=1", "procpool.events.buffer=16",
+        properties = {"procpool.pools.default-processes=2", "procpool.worker.spares=1", "procpool.events.buffer=16", "procpool.events.buffer-bytes=4KB",
                 "procpool.events.interval=100ms", "procpool.events.heartbeat=1s", "procpool.events.max-clients=4"})
 @Timeout(180)
 class EventStreamTests {
@@ -245,6 +245,7 @@ class EventStreamTests {
             Ev done = stream.await(e -> e.name().equals("jobs") && e.data().contains(id) && e.data().contains("\"ready\":true"));
             assertThat(progressOf(done, id).get("done").asInt()).isEqualTo(400);
             assertThat(live.droppedCount()).as("the stuck client was dropped, and only it").isEqualTo(droppedBefore + 1);
+            assertThat(client.get("/actuator/prometheus").body()).contains("procpool_events_dropped_total " + (droppedBefore + 1) + ".0");
         } finally {
             stuck.release.countDown();
         }
@@ -253,7 +254,32 @@ class EventStreamTests {
         while (stuck.sent.stream().noneMatch(s -> s.contains("dropped")) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(stuck.sent.getLast()).contains("event:dropped").contains("fell 16 events behind");
+        assertThat(stuck.sent.getLast()).contains("event:dropped").contains("fell 16 events or 4 KB behind");
+    }
+
+    @Test
+    void aClientHoldingMoreBytesThanItsBufferAllowsIsDropped() throws Exception {
+        var client = new TestHttp(port);
+        long droppedBefore = live.droppedCount();
+        var stuck = new StuckEmitter();
+        live.attach(stuck);
+        try {
+            // one shared event of ~12 KB (a 1,000-element array in the snapshot), over the 4 KB a client may hold
+            var values = new StringBuilder("[");
+            for (int i = 0; i < 1000; i++) {
+                values.append(i == 0 ? "" : ",").append(i + 0.123456789);
+            }
+            assertThat(client.post("/api/shared/arrays", "{\"name\":\"ev-big\",\"typecode\":\"d\",\"values\":" + values + "]}").status())
+                    .isEqualTo(201);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (live.droppedCount() == droppedBefore && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(live.droppedCount()).isGreaterThan(droppedBefore);
+        } finally {
+            stuck.release.countDown();
+            client.send("DELETE", "/api/shared/arrays/ev-big", null);
+        }
     }
 
     @Test
