@@ -76,7 +76,7 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, long[]> taskCounts = new LinkedHashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
-    private final java.util.Set<Job> movedJobs = new java.util.HashSet<>();
+    private final java.util.Set<Job> movedJobs = new java.util.LinkedHashSet<>();
     private final List<Frame> lifecycle = new ArrayList<>();
     private int skipped;
     private boolean poolsChanged;
@@ -328,7 +328,7 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     void tick() {
         List<Frame> frames = new ArrayList<>();
         List<Map<String, Object>> counts = new ArrayList<>();
-        List<Job> moved;
+        java.util.Set<Job> moved;
         boolean poolsMoved;
         int skippedNow;
         lock.lock();
@@ -343,15 +343,13 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
                         "completed", c[0], "failed", c[1], "retried", c[2]));
             });
             taskCounts.clear();
-            moved = new ArrayList<>(movedJobs);
+            moved = new java.util.LinkedHashSet<>(movedJobs);
             movedJobs.clear();
             for (Iterator<Job> it = jobs.values().iterator(); it.hasNext(); ) {
                 Job j = it.next();
                 if (j.isDone()) {
                     it.remove();
-                    if (!moved.contains(j)) {
-                        moved.add(j);
-                    }
+                    moved.add(j); // its last progress, ready
                 }
             }
             poolsMoved = poolsChanged;
