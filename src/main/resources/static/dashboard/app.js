@@ -73,6 +73,7 @@ function connection(s, detail) {
     case 'unauthorized':
       conn.textContent = 'API key needed';
       banner.hidden = true;
+      $('keymsg').textContent = detail === 'refused' ? 'The service refused that key; try again:' : 'This service needs its API key:';
       $('key').focus();
       break;
     default:

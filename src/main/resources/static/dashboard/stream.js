@@ -49,7 +49,7 @@ export function follow(url, { onEvent, onState = () => {}, reconnect = true, sil
       try {
         const res = await fetch(url, { headers: headers({ Accept: 'text/event-stream' }), signal: controller.signal, cache: 'no-store' });
         if (res.status === 401) {
-          onState('unauthorized');
+          onState('unauthorized', apiKey() ? 'refused' : 'missing');
           await new Promise(r => { wakeKey = r; });
           continue;
         }

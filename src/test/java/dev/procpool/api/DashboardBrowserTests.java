@@ -1,15 +1,12 @@
 package dev.procpool.api;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,8 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,10 +26,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard in a real browser: Debian's headless Chromium driven by Selenium, against the
- * service with real workers. Without Chromium and chromedriver the test is skipped, unless
- * PROCPOOL_BROWSER_TESTS=required (as .ci/run sets it, after installing them), when it fails.
- * Screenshots go to target/dashboard-*.png.
+ * The dashboard in a real browser: Debian's headless Chromium driven by Selenium (see
+ * {@link Chromium}), against the service with real workers. Screenshots go to target/dashboard-*.png.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"procpool.pools.default-processes=2", "procpool.worker.spares=1"})
@@ -53,23 +46,7 @@ class DashboardBrowserTests {
 
     @BeforeAll
     static void startBrowser() {
-        String chromium = find("CHROME_BIN", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
-        String driver = find("CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        if (chromium == null || driver == null) {
-            String missing = "Chromium and chromedriver are needed (apt-get install chromium chromium-driver); found browser "
-                    + chromium + ", driver " + driver;
-            if ("required".equals(System.getenv("PROCPOOL_BROWSER_TESTS"))) {
-                throw new IllegalStateException(missing);
-            }
-            Assumptions.abort(missing);
-        }
-        var options = new ChromeOptions();
-        options.setBinary(chromium);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1366,900", "--hide-scrollbars");
-        var service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser = Chromium.start();
     }
 
     @AfterAll
@@ -77,14 +54,6 @@ class DashboardBrowserTests {
         if (browser != null) {
             browser.quit();
         }
-    }
-
-    private static String find(String env, String... candidates) {
-        String given = System.getenv(env);
-        if (given != null && new File(given).canExecute()) {
-            return given;
-        }
-        return Stream.of(candidates).filter(c -> new File(c).canExecute()).findFirst().orElse(null);
     }
 
     private WebDriverWait waitUpTo(int seconds) {
