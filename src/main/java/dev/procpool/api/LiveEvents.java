@@ -122,10 +122,15 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
             this.emitter = emitter;
         }
 
-        /** Queues a frame; false when the client is too far behind. Keeps one place free for CLOSE. */
+        /**
+         * Queues a frame; false when the client is too far behind. Keeps one place free for CLOSE. A
+         * client with nothing waiting takes any one frame, however large: the bytes bound a backlog,
+         * so one big event (a large shared snapshot) does not drop every client.
+         */
         boolean offer(Frame f) {
             long size = f.data().length();
-            if (buffer.remainingCapacity() <= 1 || buffered.get() + size > settings.bufferBytes().toBytes()) {
+            long waiting = buffered.get();
+            if (buffer.remainingCapacity() <= 1 || waiting > 0 && waiting + size > settings.bufferBytes().toBytes()) {
                 return false;
             }
             buffered.addAndGet(size);

@@ -144,7 +144,8 @@ public record ProcpoolProperties(@DefaultValue Worker worker, @DefaultValue Proc
      *
      * @param maxClients  streams open at once; one more is refused with 429
      * @param buffer      events waiting to be written to one client; a client that falls this far behind is dropped
-     * @param bufferBytes the same bound in bytes of event data, for when events are large (many pools, maps or shared arrays)
+     * @param bufferBytes the same bound in bytes of event data waiting, for when events are large (many pools, maps or
+     *                    shared arrays); a client with nothing waiting still takes one larger event
      * @param interval    how often changes are gathered and sent: task counts, job progress and pool states are
      *                    sent at most this often, however busy the pools
      * @param maxStream   how long one stream stays open; a client (EventSource does) reconnects after it ends

@@ -10,13 +10,26 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless Chromium under Selenium, for the dashboard's browser tests. Without Chromium
+ * Debian's headless Chromium under Selenium, for the dashboard's browser tests (their base class). Without Chromium
  * and chromedriver a test is skipped, unless PROCPOOL_BROWSER_TESTS=required (as .ci/run sets it,
  * after installing them), when it fails.
  */
-final class Chromium {
+abstract class Chromium {
 
-    private Chromium() {
+    /** The browser of the test class, started before its first test and quit after its last. */
+    static ChromeDriver browser;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startBrowser() {
+        browser = start();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+            browser = null;
+        }
     }
 
     static ChromeDriver start() {

@@ -2,12 +2,9 @@ package dev.procpool.api;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -18,24 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"procpool.security.api-key=s3cret-key", "procpool.pools.default-processes=1", "procpool.worker.spares=0"})
 @Timeout(120)
-class DashboardApiKeyBrowserTests {
+class DashboardApiKeyBrowserTests extends Chromium {
 
-    private static ChromeDriver browser;
 
     @LocalServerPort
     int port;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     private static String state() {
         return (String) browser.executeScript("return document.getElementById('conn').dataset.state;");

@@ -6,8 +6,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,27 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext // the last test stops the web server
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
-class DashboardBrowserTests {
+class DashboardBrowserTests extends Chromium {
 
-    private static ChromeDriver browser;
 
     @LocalServerPort
     int port;
 
     @Autowired
     WebServerApplicationContext context;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     private WebDriverWait waitUpTo(int seconds) {
         var wait = new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(50));
