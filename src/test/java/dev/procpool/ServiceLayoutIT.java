@@ -158,11 +158,29 @@ class ServiceLayoutIT {
             assertThat(workers.stream().map(ProcessHandle::pid).toList()).contains(sleeper);
             Path shm = ownDirectory(tmp.resolve("shm"), s.process().pid());
             assertThat(shm).exists();
+            // an open event stream must not hold the graceful shutdown for its whole 10 s phase
+            var events = http.send(HttpRequest.newBuilder(uri(s, "/api/events")).build(), HttpResponse.BodyHandlers.ofLines());
+            var lines = events.body().iterator();
+            assertThat(lines.next()).isEqualTo("event:snapshot");
+            var streamEnded = new java.util.concurrent.CompletableFuture<Long>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (lines.hasNext()) {
+                        lines.next();
+                    }
+                } catch (RuntimeException cut) {
+                    // the connection closed: ended too
+                }
+                streamEnded.complete(System.nanoTime());
+            });
 
             long t0 = System.nanoTime();
             s.process().destroy(); // SIGTERM
             assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s of SIGTERM").isTrue();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double streamSeconds = (streamEnded.get(5, TimeUnit.SECONDS) - t0) / 1e9;
+            System.out.printf("SIGTERM: event stream ended after %.2f s, the service exited after %.2f s%n", streamSeconds, seconds);
+            assertThat(seconds).as("shutdown with an open event stream took %.1f s", seconds).isLessThan(9);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (System.nanoTime() < deadline && workers.stream().anyMatch(ProcessHandle::isAlive)) {
                 Thread.sleep(100);
