@@ -31,7 +31,11 @@ const handlers = {
     state.queues = d.queues;
     state.shared = d.shared;
     state.sync = d.sync;
+    // the service's own history of tasks completed per second (the last 5 minutes), so the chart starts full
+    const first = d.throughput.until - d.throughput.completed.length + 1;
+    state.perSecond = new Map(d.throughput.completed.map((n, i) => [first + i, n]).filter(([, n]) => n > 0));
     renderAll();
+    renderChart();
   },
   pools(d) { state.pools = d; renderPools(); },
   jobs(d) {

@@ -26,7 +26,8 @@ class EventController {
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(summary = "Stream lifecycle events (text/event-stream)", description = """
             Every event's data is one JSON document. First a `snapshot` event: {timestamp, pools, jobs, processes (the 100 most \
-            recent), queues, shared, sync, interval}. Then, as things happen:
+            recent), queues, shared, sync, throughput: {until (epoch second), completed: [tasks completed in each of the 300 \
+            seconds up to it]}, interval}. Then, as things happen:
             - `process` {event: started|exited, process, startupMillis?} — startupMillis from start asked to the task running;
             - `worker` {event: started|exited|launch-failed, pool, pid, exitcode?, cause?, replaced?} — cause: crashed, recycled \
             (maxtasksperchild), timed-out, initializer-failed, stopped; replaced: the pool starts another in its place;

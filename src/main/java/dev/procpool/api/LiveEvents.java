@@ -56,6 +56,8 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     static final int MAX_JOBS = 1000;
     /** Processes in the first {@code snapshot} event, the most recent. */
     static final int SNAPSHOT_PROCESSES = 100;
+    /** Seconds of throughput history in the {@code snapshot} event. */
+    static final int HISTORY_SECONDS = 300;
 
     /** One encoded event, as it goes on the wire; CLOSE ends a stream. */
     record Frame(String name, String data) {
@@ -80,6 +82,9 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     private final List<Frame> lifecycle = new ArrayList<>();
     private int skipped;
     private boolean poolsChanged;
+    /** Tasks completed in each of the last {@link #HISTORY_SECONDS} seconds (slot = second % length), for the snapshot. */
+    private final long[] completedIn = new long[HISTORY_SECONDS];
+    private final long[] secondOf = new long[HISTORY_SECONDS];
 
     // last sent states of what is compared rather than noted; touched by the ticker thread only
     private String lastQueues = "";
@@ -270,6 +275,15 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
             if (!job.single()) {
                 movedJobs.add(job);
             }
+            if (n > 0 && which == 0) {
+                long second = System.currentTimeMillis() / 1000;
+                int slot = (int) (second % HISTORY_SECONDS);
+                if (secondOf[slot] != second) {
+                    secondOf[slot] = second;
+                    completedIn[slot] = 0;
+                }
+                completedIn[slot] += n;
+            }
             if (n > 0 && clients.size() > 0) {
                 taskCounts.computeIfAbsent(job.pool() + '\0' + job.target(), k -> new long[3])[which] += n;
             }
@@ -414,9 +428,16 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
     private Map<String, Object> snapshot() {
         List<ProcessSnapshot> all = processes.list(null);
         List<Job> running;
+        long now = System.currentTimeMillis() / 1000;
+        long[] history = new long[HISTORY_SECONDS];
         lock.lock();
         try {
             running = jobs.values().stream().filter(j -> !j.isDone()).toList();
+            for (int i = 0; i < HISTORY_SECONDS; i++) {
+                long second = now - HISTORY_SECONDS + 1 + i;
+                int slot = (int) (second % HISTORY_SECONDS);
+                history[i] = secondOf[slot] == second ? completedIn[slot] : 0;
+            }
         } finally {
             lock.unlock();
         }
@@ -429,6 +450,7 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
                 "queues", queues.list(),
                 "shared", snapshot,
                 "sync", SyncController.all(shared),
+                "throughput", map("until", now, "completed", history),
                 "interval", settings.interval().toMillis());
     }
 

@@ -57,6 +57,12 @@ class DashboardBrowserTests extends Chromium {
         return (String) browser.executeScript("const e = document.querySelector(arguments[0]); return e && e.innerText;", css);
     }
 
+    /** The chart's peak, tasks per second. */
+    private static long peak() {
+        String t = text("#peak");
+        return t == null || t.isEmpty() ? 0 : Long.parseLong(t.replaceAll("[^0-9]", ""));
+    }
+
     private static boolean present(String css) {
         return (Boolean) browser.executeScript("return document.querySelector(arguments[0]) !== null;", css);
     }
@@ -142,6 +148,7 @@ class DashboardBrowserTests extends Chromium {
         assertThat(text("[data-sync=db]")).contains("free");
         assertThat(text("[data-sync=slots]")).contains("3 of 3 free");
         assertThat(text("#rate")).endsWith("tasks/s");
+        assertThat(peak()).as("the chart's peak after a 10,000-task map").isGreaterThan(100);
 
         // the process and its output tail
         waitUpTo(10).until(b -> present("tr[data-process=" + process + "]"));
@@ -152,6 +159,10 @@ class DashboardBrowserTests extends Chromium {
         assertThat(text("#output")).contains("Worker 7 finished");
         waitUpTo(10).until(b -> text("tr[data-process=" + process + "]").contains("exited 0"));
         Path final_ = screenshot("done");
+        // opened again, the chart starts from the service's own history, not empty
+        browser.navigate().refresh();
+        waitUpTo(30).until(b -> "live".equals(attribute("#conn", "data-state")));
+        waitUpTo(10).until(b -> peak() > 100);
         assertThat(Files.size(final_)).isPositive();
         assertThat(shot).as("a screenshot while the map ran").isTrue();
     }

@@ -158,6 +158,16 @@ class EventStreamTests {
             assertThat(completed).isEqualTo(100_000);
             assertThat(stream.seen.stream().filter(e -> e.name().equals("pools")).count()).isPositive();
         }
+        // a client that connects now sees the map in the throughput history of its snapshot
+        try (var later = new Stream()) {
+            JsonNode throughput = later.await(e -> e.name().equals("snapshot")).json().get("throughput");
+            assertThat(throughput.get("completed")).hasSize(300);
+            long sum = 0;
+            for (JsonNode n : throughput.get("completed")) {
+                sum += n.asLong();
+            }
+            assertThat(sum).isGreaterThanOrEqualTo(100_000);
+        }
     }
 
     @Test
