@@ -11,15 +11,21 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The async results ({@code AsyncResult}) clients can still ask for: at most {@code maxResults},
  * each kept for {@code ttl} after it is ready. When full, the oldest ready one is forgotten;
- * when none is ready, a new async call is refused.
+ * when none is ready, a new async call is refused. Expired results are looked for at most once
+ * a second (a sweep reads every kept result; doing it on every call made each async call cost
+ * as much as the results kept), so one may be served up to a second past its ttl.
  */
 final class ResultStore {
+
+    /** The least time between two sweeps for expired results. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private final int maxResults;
     private final Duration ttl;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final LinkedHashMap<String, Job> jobs = new LinkedHashMap<>();
+    private Instant nextSweep = Instant.MIN;
 
     ResultStore(int maxResults, Duration ttl, Clock clock) {
         this.maxResults = maxResults;
@@ -86,6 +92,10 @@ final class ResultStore {
 
     private void purge() {
         Instant now = clock.instant();
+        if (now.isBefore(nextSweep)) {
+            return;
+        }
+        nextSweep = now.plus(SWEEP_INTERVAL);
         for (Iterator<Map.Entry<String, Job>> it = jobs.entrySet().iterator(); it.hasNext(); ) {
             Instant finished = it.next().getValue().finishedAt();
             if (finished != null && finished.plus(ttl).isBefore(now)) {
