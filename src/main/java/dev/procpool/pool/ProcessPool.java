@@ -212,7 +212,7 @@ public final class ProcessPool {
                 break;
             }
             for (Slot slot : slots) {
-                if (slot.worker == null || !slot.ready || slot.retiring || slot.inFlight.size() >= depth) {
+                if (slot.worker == null || !slot.ready || slot.retiring || slot.inFlight.size() >= depth || due(slot)) {
                     continue;
                 }
                 Chunk c = nextQueued();
@@ -230,6 +230,12 @@ public final class ProcessPool {
             }
         }
         return sends;
+    }
+
+    /** Whether the slot's worker already has all the chunks {@code maxtasksperchild} lets it run, done or in flight. */
+    private boolean due(Slot slot) {
+        int max = settings.maxtasksperchild();
+        return max > 0 && slot.chunksThisWorker + slot.inFlight.size() >= max;
     }
 
     private Chunk nextQueued() {

@@ -69,6 +69,47 @@ class MetricsTests {
         client.send("DELETE", "/api/shared/values/metered", null);
     }
 
+    @Test
+    void workerRestartsAreCountedByCause() throws Exception {
+        var client = new TestHttp(port);
+        try {
+            // recycled: one chunk per worker
+            assertThat(client.post("/api/pools", "{\"name\":\"recycler\",\"processes\":1,\"maxtasksperchild\":1}").status()).isEqualTo(201);
+            assertThat(client.post("/api/pools/recycler/map", "{\"target\":\"square\",\"iterable\":[1,2,3],\"chunksize\":1}").status())
+                    .isEqualTo(200);
+            // timed out: the pool kills the worker running the late call
+            assertThat(client.post("/api/pools", "{\"name\":\"late\",\"processes\":1}").status()).isEqualTo(201);
+            assertThat(client.post("/api/pools/late/apply", "{\"target\":\"sleep\",\"args\":[30],\"timeout\":0.5}").status())
+                    .isEqualTo(504);
+            // the initializer raises: the worker is killed and another tried, a second later
+            assertThat(client.post("/api/pools", "{\"name\":\"bad-init\",\"processes\":1,\"initializer\":\"fail\",\"initargs\":[\"no\"]}")
+                    .status()).isEqualTo(201);
+            String recycled = "procpool_workers_restarts_total\\{cause=\"recycled\",pool=\"recycler\"\\}";
+            String timedOut = "procpool_workers_restarts_total\\{cause=\"timed-out\",pool=\"late\"\\}";
+            String initFailed = "procpool_workers_restarts_total\\{cause=\"initializer-failed\",pool=\"bad-init\"\\}";
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            String text = client.get("/actuator/prometheus").body();
+            // the last retirement is reported when that worker has exited, after the map answered
+            while (!(has(text, recycled) && value(text, recycled) >= 3 && has(text, timedOut) && has(text, initFailed))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                text = client.get("/actuator/prometheus").body();
+            }
+            assertThat(value(text, recycled)).as("each of the three chunks retired its worker").isEqualTo(3);
+            assertThat(value(text, timedOut)).isEqualTo(1);
+            assertThat(value(text, initFailed)).isGreaterThanOrEqualTo(1);
+            assertThat(text).doesNotContain("cause=\"crashed\",pool=\"recycler\"").doesNotContain("cause=\"crashed\",pool=\"late\"");
+        } finally {
+            for (String pool : new String[] {"recycler", "late", "bad-init"}) {
+                client.send("DELETE", "/api/pools/" + pool, null);
+            }
+        }
+    }
+
+    private static boolean has(String scrape, String series) {
+        return Pattern.compile("(?m)^" + series + "\\s").matcher(scrape).find();
+    }
+
     private static double value(String scrape, String series) {
         Matcher m = Pattern.compile("(?m)^" + series + "\\s+([0-9.eE+-]+)$").matcher(scrape);
         assertThat(m.find()).as(series + " in\n" + scrape.lines().filter(l -> l.startsWith("procpool")).toList()).isTrue();
