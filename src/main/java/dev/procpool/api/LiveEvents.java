@@ -254,38 +254,41 @@ final class LiveEvents implements PoolListener, ProcessListener, SmartLifecycle 
 
     @Override
     public void chunkEnded(Job job, int completed, int failed, long waitNanos, long runNanos) {
-        count(job, 0, completed);
-        count(job, 1, failed);
+        count(job, completed, failed, 0);
     }
 
     @Override
     public void retried(Job job, int items) {
-        count(job, 2, items);
+        count(job, 0, 0, items);
     }
 
     @Override
     public void lost(Job job, int items) {
-        count(job, 1, items);
+        count(job, 0, items, 0);
     }
 
-    private void count(Job job, int which, int n) {
+    /** Notes tasks of {@code job} that completed, failed or went back to the queue; once under the lock. */
+    private void count(Job job, int completed, int failed, int retried) {
         lock.lock();
         try {
             poolsChanged = true;
             if (!job.single()) {
                 movedJobs.add(job);
             }
-            if (n > 0 && which == 0) {
+            if (completed > 0) {
                 long second = System.currentTimeMillis() / 1000;
                 int slot = (int) (second % HISTORY_SECONDS);
                 if (secondOf[slot] != second) {
                     secondOf[slot] = second;
                     completedIn[slot] = 0;
                 }
-                completedIn[slot] += n;
+                completedIn[slot] += completed;
             }
-            if (n > 0 && clients.size() > 0) {
-                taskCounts.computeIfAbsent(job.pool() + '\0' + job.target(), k -> new long[3])[which] += n;
+            if (!clients.isEmpty()) {
+                long[] c = taskCounts.computeIfAbsent(job.pool() + '\0' + job.target(), k -> new long[3]);
+                c[0] += completed;
+                c[1] += failed;
+                c[2] += retried;
             }
         } finally {
             lock.unlock();

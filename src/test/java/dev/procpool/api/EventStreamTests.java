@@ -114,7 +114,7 @@ class EventStreamTests {
                 items.append(i == 0 ? "" : ",").append(i);
             }
             TestHttp.Reply accepted = client.post("/api/pools/default/map-async",
-                    "{\"target\":\"square\",\"iterable\":" + items.append(']') + ",\"chunksize\":500}");
+                    "{\"target\":\"square\",\"iterable\":" + items.append(']') + ",\"chunksize\":50}");
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             String id = accepted.json().get("id").stringValue();
 
@@ -125,7 +125,7 @@ class EventStreamTests {
             assertThat(last.get("total").asInt()).isEqualTo(100_000);
             assertThat(last.get("successful").asBoolean()).isTrue();
 
-            // a few batched events, not one per task
+            // a few batched events: not one per task, nor one per chunk (2,000 chunks of 50)
             assertThat(stream.seen.size()).isLessThan(1_000);
             long completed = 0;
             int previous = -1;
