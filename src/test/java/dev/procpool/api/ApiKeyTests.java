@@ -46,7 +46,8 @@ class ApiKeyTests {
         assertThat(get("/v3/api-docs", "X-API-Key", "s3cret-key").statusCode()).isEqualTo(200);
         assertThat(get("/api/nope", "X-API-Key", "s3cret-key").statusCode()).isEqualTo(404);
         assertThat(get("/actuator/health", null, null).statusCode()).isEqualTo(200);
-        assertThat(get("/actuator/health/liveness", null, null).statusCode()).isIn(200, 404);
+        assertThat(get("/actuator/health/liveness", null, null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness", null, null).statusCode()).isEqualTo(200);
 
         var post = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/pools/default/apply"))
                 .header("Content-Type", "application/json").header("X-API-Key", "s3cret-key")
