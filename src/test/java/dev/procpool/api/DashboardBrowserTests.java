@@ -111,9 +111,12 @@ class DashboardBrowserTests extends Chromium {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             sawBusy |= present("[data-pool=default] tr[data-worker-state=busy]");
-            String p = attribute(bar, "data-progress");
+            // progress and readiness of the same drawing of the bar, read in one step
+            String p = (String) browser.executeScript("const e = document.querySelector(arguments[0]);"
+                    + " return e && e.getAttribute('data-progress') + ' ' + e.getAttribute('data-ready');", bar);
             if (p != null) {
-                double value = Double.parseDouble(p);
+                double value = Double.parseDouble(p.substring(0, p.indexOf(' ')));
+                boolean ready = p.endsWith(" true");
                 if (progress.isEmpty() || progress.getLast() != value) {
                     progress.add(value);
                 }
@@ -121,7 +124,7 @@ class DashboardBrowserTests extends Chromium {
                     screenshot("running");
                     shot = true;
                 }
-                if ("true".equals(attribute(bar, "data-ready"))) {
+                if (ready) {
                     break;
                 }
             }

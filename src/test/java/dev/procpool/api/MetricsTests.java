@@ -79,6 +79,10 @@ class MetricsTests {
                     .isEqualTo(200);
             // timed out: the pool kills the worker running the late call
             assertThat(client.post("/api/pools", "{\"name\":\"late\",\"processes\":1}").status()).isEqualTo(201);
+            long ready = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!client.get("/api/pools/late").body().contains("\"state\":\"idle\"") && System.nanoTime() < ready) {
+                Thread.sleep(50); // the call must reach a worker before its timeout, or there is nothing to kill
+            }
             assertThat(client.post("/api/pools/late/apply", "{\"target\":\"sleep\",\"args\":[30],\"timeout\":0.5}").status())
                     .isEqualTo(504);
             // the initializer raises: the worker is killed and another tried, a second later
